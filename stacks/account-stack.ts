@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { OrgConfig } from '../config/schema';
+import { AccountBaseline } from '../modules/account-baseline';
+
+export type AccountRole = 'management' | 'log-archive' | 'security' | 'member';
+
+export interface AccountStackProps {
+  config: OrgConfig;
+  role: AccountRole;
+  accountId: string;
+}
+
+/**
+ * One stack per account: a single AWS provider pinned to that account (regional resources pass
+ * `region` instead of using per-region aliases), its own state, and the account baseline.
+ */
+export class AccountStack extends TerraformStack {
+  readonly config: OrgConfig;
+  readonly role: AccountRole;
+  readonly accountId: string;
+  readonly provider: AwsProvider;
+
+  constructor(scope: Construct, name: string, props: AccountStackProps) {
+    super(scope, name);
+    this.config = props.config;
+    this.role = props.role;
+    this.accountId = props.accountId;
+    const { organization, deployment, tags } = props.config;
+
+    const roleName = props.role === 'management' ? deployment.managementRoleName : deployment.roleName;
+    this.provider = new AwsProvider(this, 'aws', {
+      region: organization.homeRegion,
+      allowedAccountIds: [props.accountId],
+      assumeRole: roleName
+        ? [{ roleArn: roleArnFor(props.accountId, roleName), sessionName: deployment.sessionName }]
+        : undefined,
+      defaultTags: [{ tags: { ManagedBy: 'org-guard', OrgGuardStack: name, ...tags } }],
+    });
+
+    configureBackend(this, name, props.config);
+
+    new AccountBaseline(this, 'baseline', {
+      accountId: props.accountId,
+      regions: organization.regions,
+      passwordPolicy: props.config.baseline.passwordPolicy,
+      ebsEncryptionByDefault: props.config.baseline.ebsEncryptionByDefault,
+      blockPublicSnapshotSharing: props.config.baseline.blockPublicSnapshotSharing,
+    });
+  }
+
+  get homeRegion(): string {
+    return this.config.organization.homeRegion;
+  }
+
+  get regions(): readonly string[] {
+    return this.config.organization.regions;
+  }
+}
+
+export function roleArnFor(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+function configureBackend(stack: TerraformStack, name: string, config: OrgConfig): void {
+  const backend = config.backend;
+  if (!backend) {
+    // cdktf's embedded default, made explicit: state beside the project, outside cdktf.out (rewritten on every synth).
+    new LocalBackend(stack, { path: path.join(process.cwd(), `terraform.${name}.tfstate`) });
+    return;
+  }
+  const s3 = new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix ? `${backend.keyPrefix}/` : ''}${name}.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    kmsKeyId: backend.kmsKeyId,
+    assumeRole: backend.roleArn ? { roleArn: backend.roleArn, sessionName: `${config.deployment.sessionName}-state` } : undefined,
+  });
+  // Native S3 locking (Terraform >= 1.10); cdktf 0.21's typed config predates the argument.
+  s3.addOverride('use_lockfile', true);
+}

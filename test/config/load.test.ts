@@ -1,0 +1,141 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, formatPath, loadConfig, parseConfig } from '../../config/load';
+import { configOf, minimalInput } from '../helpers';
+
+function problemsOf(text: string): { path: string; line?: number; message: string }[] {
+  try {
+    parseConfig(text, 'org.yaml');
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+function problemsFor(mutate: (input: Record<string, any>) => void) {
+  const input = minimalInput();
+  mutate(input);
+  return problemsOf(stringify(input));
+}
+
+function expectProblem(problems: { path: string; message: string }[], path: string, message: RegExp) {
+  expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]));
+}
+
+describe('config loader', () => {
+  test('the minimum config is valid and gets secure defaults', () => {
+    const cfg = configOf();
+    expect(cfg.deployment.roleName).toBe('OrganizationAccountAccessRole');
+    expect(cfg.deployment.managementRoleName).toBeUndefined();
+    expect(cfg.backend).toBeUndefined();
+    expect(cfg.baseline.passwordPolicy.minimumLength).toBe(14);
+    expect(cfg.baseline.ebsEncryptionByDefault).toBe(true);
+  });
+
+  test('the bundled example loads', () => {
+    const cfg = loadConfig(path.resolve('config/organization.yaml'));
+    expect(cfg.accounts.members.map((m) => m.name)).toContain('workload-prod');
+    expect(cfg.organization.regions).toContain(cfg.organization.homeRegion);
+  });
+
+  test('malformed YAML names the line', () => {
+    const problems = problemsOf('organization:\n  id: [unclosed\naccounts: {}\n');
+    expect(problems[0].message).toMatch(/malformed YAML/);
+    expect(problems[0].line).toBeGreaterThan(0);
+  });
+
+  test('a missing file says which file and what to do', () => {
+    expect(() => loadConfig('/nonexistent/org.yaml')).toThrow(/\/nonexistent\/org\.yaml.*cannot read the file.*ORG_CONFIG/s);
+  });
+
+  test('unknown keys are rejected with the allowed keys and the line of the key', () => {
+    const problems = problemsOf(stringify({ ...minimalInput(), accountz: {} }).replace('accountz', 'accountz'));
+    expectProblem(problems, '', /unknown key "accountz"; allowed keys: .*organization.*accounts/);
+    const nested = problemsFor((i) => (i.accounts.members[0].colour = 'blue'));
+    expectProblem(nested, 'accounts.members[0]', /unknown key "colour".*allowed keys: name, id, email, ou/);
+  });
+
+  test('account ids must be 12 quoted digits; an unquoted number says it lost its leading zeros', () => {
+    expectProblem(problemsFor((i) => (i.accounts.members[0].id = '12345')), 'accounts.members[0].id', /exactly 12 digits, got "12345"/);
+    const text = stringify(minimalInput()).replace(`id: "444444444444"`, 'id: 012345678901');
+    const problems = problemsOf(text);
+    expectProblem(problems, 'accounts.members[0].id', /YAML read the number 12345678901.*leading zeros.*"012345678901"/);
+    expect(problems.find((p) => p.path === 'accounts.members[0].id')?.line).toBe(text.split('\n').findIndex((l) => l.includes('012345678901')) + 1);
+  });
+
+  test('duplicate account ids and member names', () => {
+    const problems = problemsFor((i) => {
+      i.accounts.members.push({ name: 'workload-prod', id: '555555555555' }, { name: 'other', id: '444444444444' });
+    });
+    expectProblem(problems, 'accounts.members[1].name', /"workload-prod" is already used by accounts.members\[0\]/);
+    expectProblem(problems, 'accounts.members[2].id', /account 444444444444 is already used as accounts.members\[0\]/);
+  });
+
+  test.each(['management', 'log-archive', 'security'])('a member may not be named like the core stack %s', (name) => {
+    expectProblem(problemsFor((i) => (i.accounts.members[0].name = name)), 'accounts.members[0].name', /name of a core stack/);
+  });
+
+  test('member names must be usable as stack names', () => {
+    expectProblem(problemsFor((i) => (i.accounts.members[0].name = 'Prod Workload')), 'accounts.members[0].name', /lowercase letters, digits and hyphens/);
+  });
+
+  test('the same account in two roles', () => {
+    expectProblem(problemsFor((i) => (i.accounts.logArchive.id = '222222222222')), 'accounts.logArchive.id', /already used as accounts.security/);
+    expectProblem(problemsFor((i) => (i.accounts.members[0].id = '333333333333')), 'accounts.members[0].id', /already used as accounts.logArchive/);
+  });
+
+  test('the management account cannot be the security admin', () => {
+    expectProblem(problemsFor((i) => (i.accounts.security.id = '111111111111')), 'accounts.security.id', /management account cannot be the delegated security administrator/);
+  });
+
+  test('unknown, duplicate and empty regions; home region must be governed', () => {
+    expectProblem(problemsFor((i) => (i.organization.regions = ['us-east-1', 'mars-north-1'])), 'organization.regions[1]', /unknown region "mars-north-1"; allowed: .*eu-west-1/);
+    expectProblem(problemsFor((i) => (i.organization.regions = ['us-east-1', 'eu-west-1', 'us-east-1'])), 'organization.regions[2]', /listed twice/);
+    expectProblem(problemsFor((i) => (i.organization.regions = [])), 'organization.regions', /empty/);
+    expectProblem(problemsFor((i) => (i.organization.regions = ['eu-west-1'])), 'organization.homeRegion', /not in organization.regions/);
+    expectProblem(problemsFor((i) => (i.organization.homeRegion = 'moon-1')), 'organization.homeRegion', /unknown region "moon-1"/);
+  });
+
+  test('bad organization id', () => {
+    expectProblem(problemsFor((i) => (i.organization.id = 'o-SHORT')), 'organization.id', /must match o-\[a-z0-9\]\{10,32\}, got "o-SHORT"/);
+  });
+
+  test('missing required sections say so', () => {
+    const problems = problemsOf('organization:\n  id: o-exampleorg1\n');
+    expectProblem(problems, 'accounts', /required/);
+    expectProblem(problems, 'organization.homeRegion', /required/);
+  });
+
+  test('a member OU must be defined in the config', () => {
+    const problems = problemsFor((i) => (i.accounts.members[0].ou = 'workloads'));
+    expectProblem(problems, 'accounts.members[0].ou', /OU "workloads" is not defined/);
+    expect(() => configOf({ ...minimalInput(), organization: { ...minimalInput().organization, organizationalUnits: [{ name: 'workloads', id: 'ou-ab12-abcdefgh' }] }, accounts: { ...minimalInput().accounts, members: [{ name: 'w', id: '444444444444', ou: 'workloads' }] } })).not.toThrow();
+  });
+
+  test('every problem is reported at once, each with its path', () => {
+    const problems = problemsFor((i) => {
+      i.organization.id = 'bad';
+      i.organization.regions = ['us-east-1', 'us-east-1'];
+      i.accounts.members[0].id = '1';
+      i.accounts.members.push({ name: 'security', id: '222222222222' });
+    });
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining([
+      'organization.id', 'organization.regions[1]', 'accounts.members[0].id', 'accounts.members[1].name', 'accounts.members[1].id',
+    ]));
+  });
+
+  test('the error message lists file, line, path and problem', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-'));
+    const file = path.join(dir, 'org.yaml');
+    writeFileSync(file, stringify({ ...minimalInput(), organization: { ...minimalInput().organization, id: 'nope' } }));
+    expect(() => loadConfig(file)).toThrow(new RegExp(`${file}:2 +organization.id: organization id must match`));
+  });
+
+  test('formatPath renders list indexes', () => {
+    expect(formatPath(['accounts', 'members', 2, 'id'])).toBe('accounts.members[2].id');
+  });
+});

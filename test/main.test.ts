@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { minimalInput } from './helpers';
+
+// End to end through the compiled entry point that `cdktf synth` runs (`npm test` builds dist/ first).
+function runMain(configText: string | null, outdir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  if (configText !== null) {
+    const file = path.join(path.dirname(outdir), 'org.yaml');
+    writeFileSync(file, configText);
+    env.ORG_CONFIG = file;
+  } else {
+    delete env.ORG_CONFIG;
+  }
+  return spawnSync(process.execPath, ['dist/main.js'], { env, encoding: 'utf8' });
+}
+
+const scratch = () => path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-main-')), 'cdktf.out');
+
+describe('main', () => {
+  test('synthesizes the bundled example by default', () => {
+    const out = scratch();
+    const run = runMain(null, out);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['log-archive', 'management', 'security', 'workload-prod']);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks.management.dependencies).toEqual(['log-archive']);
+    expect(manifest.stacks.security.dependencies).toEqual(['management']);
+    expect(manifest.stacks['workload-prod'].dependencies).toEqual(['security']);
+  });
+
+  test('ORG_CONFIG switches the organization', () => {
+    const input = minimalInput();
+    input.accounts.members = [{ name: 'data-lake', id: '555555555555' }, { name: 'sandbox', id: '666666666666' }];
+    const out = scratch();
+    const run = runMain(stringify(input), out);
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['data-lake', 'log-archive', 'management', 'sandbox', 'security']);
+  });
+
+  test('a bad config exits non-zero, lists every problem with its path, and writes nothing', () => {
+    const input = minimalInput();
+    input.organization.regions = ['us-east-1', 'us-east-1'];
+    input.accounts.members[0].id = '44';
+    const out = scratch();
+    const run = runMain(stringify(input), out);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/2 problems/);
+    expect(run.stderr).toMatch(/organization\.regions\[1\]: region "us-east-1" is listed twice/);
+    expect(run.stderr).toMatch(/accounts\.members\[0\]\.id: account id must be exactly 12 digits/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(path.dirname(out)).filter((f) => f.startsWith('cdktf.out'))).toEqual([]);
+  });
+
+  test('malformed YAML exits non-zero and writes nothing', () => {
+    const out = scratch();
+    const run = runMain('organization: [\n', out);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/malformed YAML/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
