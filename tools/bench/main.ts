@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { syntheticOrganization } from './generate';
+
+// `npm run bench`: synthesizes the bundled example and generated organizations of growing size, each
+// in a fresh process (as `cdktf synth` runs it), and prints wall time, peak memory and output size.
+// Needs no AWS and no network. Sizes: BENCH_SIZES=10,100,1000 (default).
+
+interface Figures {
+  label: string;
+  wallSeconds: number;
+  peakRssBytes: number;
+  stacks: number;
+  perStack: { min: number; median: number; max: number };
+  coreCounts: Record<string, number>;
+  jsonBytes: number;
+}
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const mainJs = path.join(root, 'dist', 'main.js');
+const probeJs = path.join(__dirname, 'rss-probe.js');
+
+function synth(label: string, configFile: string, workDir: string): Figures {
+  const outdir = path.join(workDir, 'cdktf.out');
+  const rssFile = path.join(workDir, 'rss');
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--require', probeJs, mainJs], {
+    cwd: root,
+    env: { ...process.env, ORG_CONFIG: configFile, CDKTF_OUTDIR: outdir, ORG_GUARD_BENCH_RSS_FILE: rssFile },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`synth of ${label} failed (exit ${run.status}):\n${run.stderr}`);
+
+  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const counts: number[] = [];
+  const coreCounts: Record<string, number> = {};
+  let jsonBytes = 0;
+  for (const stack of Object.values<any>(manifest.stacks)) {
+    const file = path.join(outdir, stack.synthesizedStackPath);
+    jsonBytes += statSync(file).size;
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const n = Object.values<Record<string, unknown>>(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+    counts.push(n);
+    if (['management', 'security', 'log-archive'].includes(stack.name)) coreCounts[stack.name] = n;
+  }
+  counts.sort((a, b) => a - b);
+  return {
+    label,
+    wallSeconds,
+    peakRssBytes: Number(readFileSync(rssFile, 'utf8')),
+    stacks: counts.length,
+    perStack: { min: counts[0], median: counts[Math.floor((counts.length - 1) / 2)], max: counts[counts.length - 1] },
+    coreCounts,
+    jsonBytes,
+  };
+}
+
+function row(f: Figures): string {
+  const mib = (b: number) => (b / 1024 / 1024).toFixed(0);
+  return `| ${f.label} | ${f.wallSeconds.toFixed(2)} | ${mib(f.peakRssBytes)} | ${f.stacks} | ${f.perStack.min} / ${f.perStack.median} / ${f.perStack.max} | ${f.coreCounts.management} | ${f.coreCounts.security} | ${(f.jsonBytes / 1024 / 1024).toFixed(1)} |`;
+}
+
+function main(): void {
+  const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const work = mkdtempSync(path.join(tmpdir(), 'org-guard-bench-'));
+  console.log(`org-guard synth benchmark (node ${process.version}, ${require('node:os').cpus().length} cores)`);
+  console.log('| organization | wall s | peak RSS MiB | stacks | resources per stack min / median / max | management | security | Terraform JSON MiB |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  try {
+    const exampleDir = mkdtempSync(path.join(work, 'example-'));
+    console.log(row(synth('bundled example', path.join(root, 'config', 'organization.yaml'), exampleDir)));
+    for (const members of sizes) {
+      const dir = mkdtempSync(path.join(work, `m${members}-`));
+      const file = path.join(dir, 'organization.yaml');
+      writeFileSync(file, syntheticOrganization(members));
+      console.log(row(synth(`${members} members x 17 regions`, file, dir)));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
