@@ -1,16 +1,18 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './config/load';
 import { buildApp } from './app';
-import { synthAtomically } from './synth';
+import { synthOrganization } from './synth';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
-try {
+async function main(): Promise<void> {
   const config = loadConfig();
-  synthAtomically((outdir) => buildApp(config, new App({ outdir })).app);
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
+  await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
+    stackCount: config.accounts.members.length + 3,
+    workers: process.env.ORG_GUARD_SYNTH_WORKERS ? Number(process.env.ORG_GUARD_SYNTH_WORKERS) : undefined,
+  });
 }
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? e.message : e);
+  process.exit(1);
+});

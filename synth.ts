@@ -1,26 +1,119 @@
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import * as path from 'node:path';
-import type { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 
 /** Where cdktf expects the output: the CLI passes CDKTF_OUTDIR; plain `node dist/main.js` uses cdktf.out. */
 export function outdirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.CDKTF_OUTDIR || 'cdktf.out');
 }
 
+/** Set in the worker processes of a parallel synth: `<shard>/<shards>`. */
+export const SHARD_ENV = 'ORG_GUARD_SYNTH_SHARD';
+/** Below this many stacks a second process costs more than it saves. */
+const PARALLEL_MIN_STACKS = 150;
+
+export interface SynthOptions {
+  /** How many stacks the app will have: large organizations get one process per core (at most 4). */
+  stackCount?: number;
+  /** Processes to synthesize with; overrides the choice made from stackCount. */
+  workers?: number;
+  /** The script a worker runs (it must call synthOrganization with the same config); default this process's. */
+  workerScript?: string;
+}
+
 /**
- * Synthesizes into a scratch directory beside the output and swaps it in only when every stack was
+ * Synthesizes every stack into a scratch directory beside the output and swaps it in only when all were
  * written: a failure part-way leaves the previous output untouched, never a mix of old and new stacks.
+ * Large organizations are split across processes by stack (member stacks are independent: names that
+ * cross stacks are derived from the config, never cdktf cross-stack references).
  */
-export function synthAtomically(build: (outdir: string) => App, outdir: string = outdirFromEnv()): void {
+export async function synthOrganization(
+  build: (outdir: string) => App,
+  outdir: string = outdirFromEnv(),
+  options: SynthOptions = {},
+): Promise<void> {
+  const shardSpec = process.env[SHARD_ENV];
+  if (shardSpec) {
+    const [shard, shards] = shardSpec.split('/').map(Number);
+    writeShard(build(outdir), shard, shards);
+    return;
+  }
+
   const scratch = `${outdir}.partial-${process.pid}`;
-  const previous = `${outdir}.previous-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
+  const workers =
+    options.workers ?? ((options.stackCount ?? 0) >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1);
+  // Workers start first: each builds the app itself, so their start-up overlaps this process's build.
+  const children = Array.from({ length: workers - 1 }, (_, i) =>
+    runWorker(options.workerScript ?? process.argv[1], scratch, i + 1, workers),
+  );
   try {
-    build(scratch).synth();
+    const app = build(scratch);
+    if (workers <= 1) {
+      app.synth();
+    } else {
+      writeShard(app, 0, workers);
+      await Promise.all(children);
+      mergeShardManifests(scratch, app, workers);
+    }
   } catch (e) {
+    await Promise.allSettled(children);
     rmSync(scratch, { recursive: true, force: true });
     throw e;
   }
+  swapIn(scratch, outdir);
+}
+
+function stacksOf(app: App): TerraformStack[] {
+  return app.node.findAll().filter(TerraformStack.isStack);
+}
+
+/** What App.synth does, for every `shards`-th stack; the manifest part goes to a fragment file. */
+function writeShard(app: App, shard: number, shards: number): void {
+  const mine = stacksOf(app).filter((_, i) => i % shards === shard);
+  mine.forEach((stack) => stack.prepareStack());
+  for (const stack of mine) {
+    const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
+    if (remoteState) {
+      throw new Error(`${remoteState.node.path}: a cross-stack reference cannot be synthesized in parallel; derive the value from the config instead`);
+    }
+  }
+  const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
+  mine.forEach((stack) => stack.synthesizer.synthesize(session));
+  writeFileSync(path.join(app.outdir, `manifest.shard-${shard}.json`), JSON.stringify(app.manifest.stacks));
+}
+
+function runWorker(script: string, outdir: string, shard: number, shards: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, CDKTF_OUTDIR: outdir, [SHARD_ENV]: `${shard}/${shards}` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`synth worker ${shard}/${shards} failed (exit ${code}):\n${stderr}`)),
+    );
+  });
+}
+
+/** One manifest, written by cdktf's own writer as App.synth would have. */
+function mergeShardManifests(outdir: string, app: App, shards: number): void {
+  for (let shard = 0; shard < shards; shard++) {
+    const file = path.join(outdir, `manifest.shard-${shard}.json`);
+    Object.assign(app.manifest.stacks, JSON.parse(readFileSync(file, 'utf8')));
+    rmSync(file);
+  }
+  const missing = stacksOf(app).filter((stack) => !app.manifest.stacks[stack.node.id]);
+  if (missing.length > 0) throw new Error(`stacks not synthesized by any worker: ${missing.map((s) => s.node.id).join(', ')}`);
+  app.manifest.writeToFile();
+}
+
+function swapIn(scratch: string, outdir: string): void {
+  const previous = `${outdir}.previous-${process.pid}`;
   const hadOutput = existsSync(outdir);
   if (hadOutput) {
     carryOverTerraformState(outdir, scratch);

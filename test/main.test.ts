@@ -6,8 +6,8 @@ import { stringify } from 'yaml';
 import { minimalInput } from './helpers';
 
 // End to end through the compiled entry point that `cdktf synth` runs (`npm test` builds dist/ first).
-function runMain(configText: string | null, outdir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+function runMain(configText: string | null, outdir: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, ...extraEnv };
   if (configText !== null) {
     const file = path.join(path.dirname(outdir), 'org.yaml');
     writeFileSync(file, configText);
@@ -62,5 +62,26 @@ describe('main', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/malformed YAML/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  test('a parallel synth writes exactly what a single process writes', () => {
+    const input = minimalInput();
+    input.accounts.members = Array.from({ length: 7 }, (_, i) => ({ name: `member-${i}`, id: String(500000000000 + i) }));
+    const single = scratch();
+    const parallel = scratch();
+    expect(runMain(stringify(input), single, { ORG_GUARD_SYNTH_WORKERS: '1' }).status).toBe(0);
+    const run = runMain(stringify(input), parallel, { ORG_GUARD_SYNTH_WORKERS: '3' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stacks = readdirSync(path.join(single, 'stacks')).sort();
+    expect(readdirSync(path.join(parallel, 'stacks')).sort()).toEqual(stacks);
+    for (const stack of stacks) {
+      const file = path.join('stacks', stack, 'cdk.tf.json');
+      expect(readFileSync(path.join(parallel, file), 'utf8')).toBe(readFileSync(path.join(single, file), 'utf8'));
+    }
+    const manifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest(parallel)).toEqual(manifest(single));
+    expect(Object.keys(manifest(parallel).stacks)).toEqual(Object.keys(manifest(single).stacks));
+    expect(readdirSync(parallel).filter((f) => f.startsWith('manifest'))).toEqual(['manifest.json']);
   });
 });

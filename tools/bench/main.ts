@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { syntheticOrganization } from './generate';
@@ -24,11 +24,18 @@ const probeJs = path.join(__dirname, 'rss-probe.js');
 
 function synth(label: string, configFile: string, workDir: string): Figures {
   const outdir = path.join(workDir, 'cdktf.out');
-  const rssFile = path.join(workDir, 'rss');
+  const rssDir = mkdtempSync(path.join(workDir, 'rss-'));
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--require', probeJs, mainJs], {
+  // NODE_OPTIONS carries the probe into synth worker processes too; their peaks are added up.
+  const run = spawnSync(process.execPath, [mainJs], {
     cwd: root,
-    env: { ...process.env, ORG_CONFIG: configFile, CDKTF_OUTDIR: outdir, ORG_GUARD_BENCH_RSS_FILE: rssFile },
+    env: {
+      ...process.env,
+      ORG_CONFIG: configFile,
+      CDKTF_OUTDIR: outdir,
+      ORG_GUARD_BENCH_RSS_DIR: rssDir,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probeJs}`.trim(),
+    },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -51,7 +58,7 @@ function synth(label: string, configFile: string, workDir: string): Figures {
   return {
     label,
     wallSeconds,
-    peakRssBytes: Number(readFileSync(rssFile, 'utf8')),
+    peakRssBytes: readdirSync(rssDir).reduce((sum, f) => sum + Number(readFileSync(path.join(rssDir, f), 'utf8')), 0),
     stacks: counts.length,
     perStack: { min: counts[0], median: counts[Math.floor((counts.length - 1) / 2)], max: counts[counts.length - 1] },
     coreCounts,
@@ -68,7 +75,7 @@ function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
   const work = mkdtempSync(path.join(tmpdir(), 'org-guard-bench-'));
   console.log(`org-guard synth benchmark (node ${process.version}, ${require('node:os').cpus().length} cores)`);
-  console.log('| organization | wall s | peak RSS MiB | stacks | resources per stack min / median / max | management | security | Terraform JSON MiB |');
+  console.log('| organization | wall s | peak RSS MiB (all synth processes) | stacks | resources per stack min / median / max | management | security | Terraform JSON MiB |');
   console.log('|---|---|---|---|---|---|---|---|');
   try {
     const exampleDir = mkdtempSync(path.join(work, 'example-'));

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
-// Preloaded into the synth process by the benchmark: records its peak resident memory on exit.
-const target = process.env.ORG_GUARD_BENCH_RSS_FILE;
-if (target) {
-  process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS * 1024)));
+// Preloaded into every synth process by the benchmark: records its peak resident memory on exit.
+const dir = process.env.ORG_GUARD_BENCH_RSS_DIR;
+if (dir) {
+  process.on('exit', () => writeFileSync(path.join(dir, String(process.pid)), String(process.resourceUsage().maxRSS * 1024)));
 }
