@@ -1,11 +1,14 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './config/load';
+import { servicesWarnings } from './config/sections/services';
 import { buildApp } from './app';
-import { synthOrganization } from './synth';
+import { SHARD_ENV, synthOrganization } from './synth';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Parallel-synth workers load the same config: only the parent speaks.
+  if (!process.env[SHARD_ENV]) for (const w of servicesWarnings(config)) console.error(`warning: ${w}`);
   await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
     stackCount: config.accounts.members.length + 3,
     workers: process.env.ORG_GUARD_SYNTH_WORKERS ? Number(process.env.ORG_GUARD_SYNTH_WORKERS) : undefined,

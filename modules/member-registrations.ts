@@ -1,0 +1,98 @@
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Inspector2MemberAssociation } from '@cdktf/provider-aws/lib/inspector2-member-association';
+import { Inspector2Enabler } from '@cdktf/provider-aws/lib/inspector2-enabler';
+import { Macie2Member } from '@cdktf/provider-aws/lib/macie2-member';
+import { DetectiveMember } from '@cdktf/provider-aws/lib/detective-member';
+import { INSPECTOR_TIMEOUTS, inspectorResourceTypes, type InspectorScanTypes } from './inspector';
+
+export const SECURITY_PROVIDER_ALIAS = 'security';
+
+export interface SecurityAdminProviderProps {
+  securityAccountId: string;
+  /** Role assumed in the security account. */
+  roleArn: string;
+  sessionName: string;
+  region: string;
+  tags?: Record<string, string>;
+}
+
+export interface MemberRegistrationsProps {
+  /** The existing account to enrol (the account of the stack holding this construct). */
+  accountId: string;
+  /** Root email: Macie and Detective cannot enrol the account without it. */
+  email?: string;
+  securityProvider: SecurityAdminProviderProps;
+  inspectorRegions?: readonly string[];
+  inspectorScanTypes?: InspectorScanTypes;
+  macieRegions?: readonly string[];
+  detectiveRegions?: readonly string[];
+  /** Behavior graph ARN per region; a region without one is skipped. */
+  detectiveGraphArns?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Enrolment of one existing account with Inspector, Macie and Detective, whose organization
+ * auto-enable covers only accounts created later. The calls are the admin's, so they go through
+ * one aliased provider for the security account; they live in the member's own stack so the
+ * security stack's state does not grow with the number of accounts.
+ */
+export class MemberRegistrations extends Construct {
+  readonly provider: AwsProvider;
+
+  constructor(scope: Construct, id: string, props: MemberRegistrationsProps) {
+    super(scope, id);
+    const sp = props.securityProvider;
+    this.provider = new AwsProvider(this, 'security-provider', {
+      alias: SECURITY_PROVIDER_ALIAS,
+      region: sp.region,
+      allowedAccountIds: [sp.securityAccountId],
+      assumeRole: [{ roleArn: sp.roleArn, sessionName: sp.sessionName }],
+      defaultTags: sp.tags ? [{ tags: sp.tags }] : undefined,
+    });
+    const provider = this.provider;
+    const accountId = props.accountId;
+
+    for (const region of props.inspectorRegions ?? []) {
+      const association = new Inspector2MemberAssociation(this, `inspector-member-${region}`, {
+        provider,
+        region,
+        accountId,
+        timeouts: INSPECTOR_TIMEOUTS,
+      });
+      // Only this member's id: an enabler never mixes the admin's id with members'.
+      new Inspector2Enabler(this, `inspector-enabler-${region}`, {
+        provider,
+        region,
+        accountIds: [accountId],
+        resourceTypes: inspectorResourceTypes(props.inspectorScanTypes),
+        timeouts: INSPECTOR_TIMEOUTS,
+        dependsOn: [association],
+      });
+    }
+
+    if (props.email) {
+      for (const region of props.macieRegions ?? []) {
+        new Macie2Member(this, `macie-member-${region}`, {
+          provider,
+          region,
+          accountId,
+          email: props.email,
+          status: 'ENABLED',
+        });
+      }
+      for (const region of props.detectiveRegions ?? []) {
+        const graphArn = props.detectiveGraphArns?.[region];
+        if (!graphArn) continue;
+        new DetectiveMember(this, `detective-member-${region}`, {
+          provider,
+          region,
+          accountId,
+          emailAddress: props.email,
+          graphArn,
+          disableEmailNotification: true,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import { SecurityhubAccount } from '@cdktf/provider-aws/lib/securityhub-account';
+import { SecurityhubFindingAggregator } from '@cdktf/provider-aws/lib/securityhub-finding-aggregator';
+import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/securityhub-organization-configuration';
+import { SecurityhubConfigurationPolicy } from '@cdktf/provider-aws/lib/securityhub-configuration-policy';
+import { SecurityhubConfigurationPolicyAssociation } from '@cdktf/provider-aws/lib/securityhub-configuration-policy-association';
+import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+
+export const DEFAULT_STANDARDS = [
+  'aws-foundational-security-best-practices/v/1.0.0',
+  'cis-aws-foundations-benchmark/v/3.0.0',
+] as const;
+
+/** Region-specific standard ARN, e.g. arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0. */
+export function standardArn(region: string, standard: string): string {
+  return `arn:aws:securityhub:${region}::standards/${standard}`;
+}
+
+export interface SecurityHubCentralConfigurationProps {
+  /** Home region: aggregator, central configuration and policies live here. */
+  homeRegion: string;
+  /** Other regions linked to the home region (may be empty: NO_REGIONS). */
+  linkedRegions: readonly string[];
+  /** Account id of the delegated admin: its Security Hub is already on (enabled by the designation) and is adopted. */
+  adminAccountId: string;
+  /** `r-...` root to associate the policy with; looked up when absent. */
+  rootId?: string;
+  standards?: readonly string[];
+  disabledControls?: readonly string[];
+  policyName?: string;
+}
+
+/**
+ * Security Hub central configuration: the admin's hub, the finding aggregator (a prerequisite of
+ * central configuration), the CENTRAL organization configuration, and one configuration policy
+ * associated with the root so every account, existing or new, is configured in every linked region.
+ */
+export class SecurityHubCentralConfiguration extends Construct {
+  readonly account: SecurityhubAccount;
+  readonly aggregator: SecurityhubFindingAggregator;
+  readonly organizationConfiguration: SecurityhubOrganizationConfiguration;
+  readonly policy: SecurityhubConfigurationPolicy;
+  readonly association: SecurityhubConfigurationPolicyAssociation;
+
+  constructor(scope: Construct, id: string, props: SecurityHubCentralConfigurationProps) {
+    super(scope, id);
+    const region = props.homeRegion;
+
+    // The designation enables Security Hub in the admin account (EnableSecurityHub would then fail
+    // with "already subscribed"), so the hub is imported rather than created.
+    this.account = new SecurityhubAccount(this, 'account', {
+      region,
+      enableDefaultStandards: false,
+      autoEnableControls: true,
+      controlFindingGenerator: 'SECURITY_CONTROL',
+      lifecycle: { preventDestroy: true },
+    });
+    this.account.importFrom(props.adminAccountId);
+
+    const linked = props.linkedRegions.filter((r) => r !== region);
+    this.aggregator = new SecurityhubFindingAggregator(this, 'finding-aggregator', {
+      region,
+      linkingMode: linked.length > 0 ? 'SPECIFIED_REGIONS' : 'NO_REGIONS',
+      specifiedRegions: linked.length > 0 ? [...linked] : undefined,
+      dependsOn: [this.account],
+    });
+
+    this.organizationConfiguration = new SecurityhubOrganizationConfiguration(this, 'organization-configuration', {
+      region,
+      autoEnable: false,
+      autoEnableStandards: 'NONE',
+      organizationConfiguration: { configurationType: 'CENTRAL' },
+      timeouts: { create: '20m', update: '20m', delete: '20m' },
+      dependsOn: [this.aggregator],
+      lifecycle: { preventDestroy: true },
+    });
+
+    const standards = props.standards ?? DEFAULT_STANDARDS;
+    this.policy = new SecurityhubConfigurationPolicy(this, 'configuration-policy', {
+      region,
+      name: props.policyName ?? 'org-guard',
+      description: 'org-guard: security standards for every account and linked region',
+      configurationPolicy: {
+        serviceEnabled: true,
+        enabledStandardArns: standards.map((s) => standardArn(region, s)),
+        // Disabling by list keeps every control AWS adds later enabled.
+        securityControlsConfiguration: { disabledControlIdentifiers: [...(props.disabledControls ?? [])] },
+      },
+      dependsOn: [this.organizationConfiguration],
+      lifecycle: { preventDestroy: true },
+    });
+
+    const targetId = props.rootId ?? new DataAwsOrganizationsOrganization(this, 'organization').roots.get(0).id;
+    this.association = new SecurityhubConfigurationPolicyAssociation(this, 'root-association', {
+      region,
+      policyId: this.policy.id,
+      targetId,
+      timeouts: { create: '30m', update: '30m' },
+    });
+  }
+}

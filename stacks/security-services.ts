@@ -1,0 +1,164 @@
+import { TerraformOutput } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { OrgConfig } from '../config/schema';
+import { enrolsFromOwnStack, serviceRegions } from '../config/sections/services';
+import { Organization } from '../modules/organization';
+import { DelegatedAdmins } from '../modules/delegated-admins';
+import { GuardDutyOrganization } from '../modules/guardduty';
+import { SecurityHubCentralConfiguration } from '../modules/security-hub';
+import { DetectiveOrganization } from '../modules/detective';
+import { InspectorOrganization } from '../modules/inspector';
+import { MacieOrganization } from '../modules/macie';
+import { AccessAnalyzerOrganization } from '../modules/access-analyzer';
+import { ConfigOrganizationAggregator } from '../modules/config-aggregator';
+import { MemberRegistrations } from '../modules/member-registrations';
+import { roleArnFor, type AccountStack } from './account-stack';
+
+// Wiring of the organization-wide security services into the account stacks: config in, constructs out.
+// Nothing here iterates over member accounts, so core stacks keep their size whatever the organization's.
+
+function stackTags(stack: AccountStack): Record<string, string> {
+  return { ManagedBy: 'org-guard', OrgGuardStack: stack.node.id, ...stack.config.tags };
+}
+
+/** Root policy types: guardrails may name them (`guardrails.enabledPolicyTypes`); default SCP and RCP. */
+function policyTypesFromConfig(cfg: OrgConfig): string[] | undefined {
+  const types = (cfg.guardrails as { enabledPolicyTypes?: unknown }).enabledPolicyTypes;
+  return Array.isArray(types) ? (types as string[]) : undefined;
+}
+
+/** Management: adopted organization, trusted access, delegated admins, and its own enrolment. */
+export function addManagementServices(stack: AccountStack): Organization {
+  const cfg = stack.config;
+  const { organization, accounts, deployment } = cfg;
+  const org = new Organization(stack, 'organization', {
+    organizationId: organization.id,
+    trustedServicesInUse: organization.trustedServicesInUse,
+    enabledPolicyTypes: policyTypesFromConfig(cfg),
+  });
+
+  // aws_fms_admin_account has no region argument and must be called in us-east-1.
+  const fmsProvider = organization.homeRegion === 'us-east-1'
+    ? undefined
+    : new AwsProvider(stack, 'aws-us-east-1', {
+      alias: 'us-east-1',
+      region: 'us-east-1',
+      allowedAccountIds: [accounts.management.id],
+      assumeRole: deployment.managementRoleName
+        ? [{ roleArn: roleArnFor(accounts.management.id, deployment.managementRoleName), sessionName: deployment.sessionName }]
+        : undefined,
+      defaultTags: [{ tags: stackTags(stack) }],
+    });
+
+  const s = cfg.services;
+  new DelegatedAdmins(stack, 'delegated-admins', {
+    adminAccountId: accounts.security.id,
+    dependsOn: [org.resource],
+    guardDutyRegions: serviceRegions(cfg, 'guardDuty'),
+    detectiveRegions: serviceRegions(cfg, 'detective'),
+    inspectorRegions: serviceRegions(cfg, 'inspector'),
+    macieRegions: serviceRegions(cfg, 'macie'),
+    securityHubRegion: s.securityHub.enabled ? organization.homeRegion : undefined,
+    firewallManager: true,
+    firewallManagerProvider: fmsProvider,
+    organizationsServicePrincipals: [
+      'config.amazonaws.com',
+      'config-multiaccountsetup.amazonaws.com',
+      ...(s.accessAnalyzer.enabled ? ['access-analyzer.amazonaws.com'] : []),
+    ],
+  });
+
+  addOwnRegistrations(stack, accounts.management);
+  return org;
+}
+
+/** Security (delegated admin): organization configuration of every service in every governed region. */
+export function addSecurityServices(stack: AccountStack): void {
+  const cfg = stack.config;
+  const s = cfg.services;
+  const home = cfg.organization.homeRegion;
+  const securityId = cfg.accounts.security.id;
+
+  for (const region of serviceRegions(cfg, 'guardDuty')) {
+    new GuardDutyOrganization(stack, `guardduty-${region}`, {
+      region,
+      protection: s.guardDuty.protection,
+      findingPublishingFrequency: s.guardDuty.findingPublishingFrequency,
+      trustedIpLists: s.guardDuty.trustedIpLists,
+      threatIntelLists: s.guardDuty.threatIntelLists,
+    });
+  }
+
+  const graphArns: Record<string, string> = {};
+  for (const region of serviceRegions(cfg, 'detective')) {
+    graphArns[region] = new DetectiveOrganization(stack, `detective-${region}`, { region }).graph.graphArn;
+  }
+  if (Object.keys(graphArns).length > 0) {
+    new TerraformOutput(stack, 'detective_graph_arns', {
+      value: graphArns,
+      description: 'Copy into services.detective.graphArns so existing accounts enrol in Detective',
+    });
+  }
+
+  for (const region of serviceRegions(cfg, 'inspector')) {
+    new InspectorOrganization(stack, `inspector-${region}`, { region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes });
+  }
+
+  for (const region of serviceRegions(cfg, 'macie')) {
+    new MacieOrganization(stack, `macie-${region}`, { region, findingPublishingFrequency: s.macie.findingPublishingFrequency });
+  }
+
+  const analyzerRegions = serviceRegions(cfg, 'accessAnalyzer');
+  if (analyzerRegions.length > 0) {
+    new AccessAnalyzerOrganization(stack, 'access-analyzer', {
+      regions: analyzerRegions,
+      homeRegion: home,
+      unusedAccess: s.accessAnalyzer.unusedAccess,
+    });
+  }
+
+  if (s.configAggregator.enabled) {
+    new ConfigOrganizationAggregator(stack, 'config-aggregator', { region: home });
+  }
+
+  if (s.securityHub.enabled) {
+    new SecurityHubCentralConfiguration(stack, 'securityhub', {
+      homeRegion: home,
+      linkedRegions: serviceRegions(cfg, 'securityHub'),
+      adminAccountId: securityId,
+      rootId: cfg.organization.rootId,
+      standards: s.securityHub.standards,
+      disabledControls: s.securityHub.disabledControls,
+    });
+  }
+}
+
+/**
+ * The stack's own account enrolled with Inspector, Macie and Detective (existing accounts are not
+ * covered by organization auto-enable), through one aliased provider for the security account.
+ */
+export function addOwnRegistrations(stack: AccountStack, account: { id: string; email?: string }): void {
+  const cfg = stack.config;
+  if (!enrolsFromOwnStack(cfg, stack.node.id)) return;
+  const inspectorRegions = serviceRegions(cfg, 'inspector');
+  const macieRegions = serviceRegions(cfg, 'macie');
+  const detectiveRegions = serviceRegions(cfg, 'detective');
+  if (inspectorRegions.length + macieRegions.length + detectiveRegions.length === 0) return;
+  const security = cfg.accounts.security.id;
+  new MemberRegistrations(stack, 'security-registrations', {
+    accountId: account.id,
+    email: account.email,
+    securityProvider: {
+      securityAccountId: security,
+      roleArn: roleArnFor(security, cfg.deployment.roleName),
+      sessionName: cfg.deployment.sessionName,
+      region: cfg.organization.homeRegion,
+      tags: stackTags(stack),
+    },
+    inspectorRegions,
+    inspectorScanTypes: cfg.services.inspector.scanTypes,
+    macieRegions,
+    detectiveRegions,
+    detectiveGraphArns: cfg.services.detective.graphArns,
+  });
+}
