@@ -135,3 +135,16 @@ function carryOverTerraformState(from: string, to: string): void {
     }
   }
 }
+
+/**
+ * cdktf records a full stack trace for every token it creates (each nested block of each resource),
+ * only to decorate error messages; at 100,000+ resources that is most of the build time. Synth skips it
+ * unless ORG_GUARD_TOKEN_TRACES=1 (for debugging a token error).
+ */
+export function skipTokenCreationTraces(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.ORG_GUARD_TOKEN_TRACES === '1') return;
+  // Pinned cdktf 0.21.0: callers read this export at call time, so replacing it takes effect everywhere.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
+  traces.captureStackTrace = () => [];
+}

@@ -4,6 +4,8 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { OrgConfig } from '../config/schema';
 import { AccountBaseline } from '../modules/account-baseline';
+import { ConfigRecorder } from '../modules/config-recorder';
+import { logArchiveNames } from '../modules/names';
 
 export type AccountRole = 'management' | 'log-archive' | 'security' | 'member';
 
@@ -49,6 +51,20 @@ export class AccountStack extends TerraformStack {
       ebsEncryptionByDefault: props.config.baseline.ebsEncryptionByDefault,
       blockPublicSnapshotSharing: props.config.baseline.blockPublicSnapshotSharing,
     });
+
+    // Firewall Manager needs AWS Config recording in every in-scope account and region.
+    const recording = props.config.firewallManager.configRecording;
+    if (recording.enabled) {
+      new ConfigRecorder(this, 'config-recorder', {
+        accountId: props.accountId,
+        regions: organization.regions,
+        homeRegion: organization.homeRegion,
+        bucketName: logArchiveNames(props.config).configBucket,
+        createServiceLinkedRole: recording.createServiceLinkedRole,
+        deliveryFrequency: recording.deliveryFrequency,
+        bucketInThisStack: props.role === 'log-archive',
+      });
+    }
   }
 
   get homeRegion(): string {

@@ -1,10 +1,36 @@
 import { Construct } from 'constructs';
 import type { OrgConfig } from '../config/schema';
-import { AccountStack } from './account-stack';
+import { logReaders } from '../config/sections/logging';
+import { LogArchive } from '../modules/log-archive';
+import { logArchiveNames } from '../modules/names';
+import { AccountStack, roleArnFor } from './account-stack';
+import { addOwnRegistrations } from './security-services';
 
-/** Log-archive account: receives the organization trail. */
+/** Log-archive account: every log destination of the organization (trail, Config, firewall logs). */
 export class LogArchiveStack extends AccountStack {
+  readonly archive: LogArchive;
+
   constructor(scope: Construct, config: OrgConfig) {
     super(scope, 'log-archive', { config, role: 'log-archive', accountId: config.accounts.logArchive.id });
+    addOwnRegistrations(this, config.accounts.logArchive);
+    const logging = config.logging;
+
+    this.archive = new LogArchive(this, 'log-archive', {
+      region: config.organization.homeRegion,
+      accountId: config.accounts.logArchive.id,
+      organizationId: config.organization.id,
+      managementAccountId: config.accounts.management.id,
+      securityAccountId: config.accounts.security.id,
+      names: logArchiveNames(config),
+      deploymentRoleArn: roleArnFor(config.accounts.logArchive.id, config.deployment.roleName),
+      retention: {
+        days: logging.retentionDays,
+        mode: logging.objectLock.mode,
+        transitionDays: logging.transitionDays,
+        transitionStorageClass: logging.transitionStorageClass,
+        expirationDays: logging.expirationDays,
+      },
+      readerAccountIds: logReaders(config),
+    });
   }
 }

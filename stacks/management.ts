@@ -1,10 +1,69 @@
 import { Construct } from 'constructs';
 import type { OrgConfig } from '../config/schema';
 import { AccountStack } from './account-stack';
+import { Guardrails } from '../modules/guardrails';
+import { CostBudget } from '../modules/budget';
+import { Organization } from '../modules/organization';
+import { addManagementServices } from './security-services';
+import { ROOT_TARGET } from '../config/sections/guardrails';
+import { budgetRecipients } from '../config/sections/budget';
+import { OrganizationTrail } from '../modules/organization-trail';
+import { logArchiveNames } from '../modules/names';
 
 /** Organization management account: trusted access, delegated admins, organization trail, guardrails. */
 export class ManagementStack extends AccountStack {
+  readonly organization: Organization;
+
   constructor(scope: Construct, config: OrgConfig) {
     super(scope, 'management', { config, role: 'management', accountId: config.accounts.management.id });
+    // Organization (trusted access, policy types), delegated admins and this account's own enrolment.
+    this.organization = addManagementServices(this);
+
+    const guardrails = config.guardrails;
+    if (guardrails.enabled) {
+      // Attachments need the policy types that the adopted organization enables on the root.
+      const rootId = config.organization.rootId ?? this.organization.resource.roots.get(0).id;
+      const ouIds = new Map(config.organization.organizationalUnits.map((u) => [u.name, u.id]));
+      new Guardrails(this, 'guardrails', {
+        deploymentRoleName: config.deployment.roleName,
+        exemptRoles: guardrails.exemptRoles,
+        governedRegions: config.organization.regions,
+        denyLeavingOrganization: guardrails.denyLeavingOrganization,
+        denyRootUser: guardrails.denyRootUser,
+        protectDeploymentRole: guardrails.protectDeploymentRole,
+        protectedServices: guardrails.protectedServices,
+        regionDeny: guardrails.regionDeny,
+        denyInsecureTransport: guardrails.denyInsecureTransport,
+        targets: guardrails.targets.map((t) =>
+          t === ROOT_TARGET ? { name: 'root', id: rootId } : { name: `ou-${t}`, id: ouIds.get(t)! }),
+        dependsOn: [this.organization.resource],
+      });
+    }
+
+    if (config.budget.enabled) {
+      new CostBudget(this, 'budget', {
+        accountId: config.accounts.management.id,
+        monthlyLimitUsd: config.budget.monthlyLimitUsd,
+        thresholds: config.budget.thresholds,
+        forecastThreshold: config.budget.forecastThreshold,
+        recipients: budgetRecipients(config),
+      });
+    }
+
+    // Organization trail into the log archive (deployed first: its bucket and key exist by now).
+    const logging = config.logging;
+    const archive = logArchiveNames(config);
+    new OrganizationTrail(this, 'organization-trail', {
+      region: config.organization.homeRegion,
+      name: archive.trailName,
+      s3BucketName: archive.trailBucket,
+      kmsKeyAliasArn: archive.keyAliasArn,
+      dataEvents: logging.dataEvents,
+      cloudWatchLogs: logging.cloudWatchLogs.enabled ? { retentionDays: logging.cloudWatchLogs.retentionDays } : undefined,
+      insights: logging.insights,
+      // An organization trail needs CloudTrail's trusted access, which the adopted organization grants.
+      dependsOn: [this.organization.resource],
+    });
   }
 }
+

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { MemberAccount, OrgConfig } from '../config/schema';
 import { AccountStack } from './account-stack';
+import { addOwnRegistrations } from './security-services';
 
 /** A workload account: the baseline plus its own registrations with the security services. */
 export class MemberStack extends AccountStack {
@@ -9,5 +10,6 @@ export class MemberStack extends AccountStack {
   constructor(scope: Construct, config: OrgConfig, member: MemberAccount) {
     super(scope, member.name, { config, role: 'member', accountId: member.id });
     this.member = member;
+    addOwnRegistrations(this, member);
   }
 }

@@ -1,10 +1,29 @@
 import { Construct } from 'constructs';
 import type { OrgConfig } from '../config/schema';
 import { AccountStack } from './account-stack';
+import { addSecurityServices } from './security-services';
+import { addFirewallManager } from './firewall-manager';
+import { FindingsNotifications } from '../modules/findings-notifications';
+import { guardDutySeverityThreshold } from '../config/sections/notifications';
 
 /** Delegated security administrator: organization configuration of the security services. */
 export class SecurityStack extends AccountStack {
   constructor(scope: Construct, config: OrgConfig) {
     super(scope, 'security', { config, role: 'security', accountId: config.accounts.security.id });
+    addSecurityServices(this);
+    addFirewallManager(this);
+
+    const notifications = config.notifications;
+    if (notifications.enabled) {
+      new FindingsNotifications(this, 'findings-notifications', {
+        accountId: config.accounts.security.id,
+        homeRegion: config.organization.homeRegion,
+        regions: config.organization.regions,
+        emails: notifications.emails,
+        httpsEndpoints: notifications.httpsEndpoints,
+        guardDutyMinimumSeverity: guardDutySeverityThreshold(notifications.guardDutyMinimumSeverity),
+        rules: notifications.rules,
+      });
+    }
   }
 }

@@ -1,0 +1,79 @@
+import { Construct, type IConstruct } from 'constructs';
+import { Aspects, dependable, TerraformResource, TerraformStack } from 'cdktf';
+import { ConfigConfigurationRecorder } from '@cdktf/provider-aws/lib/config-configuration-recorder';
+import { ConfigConfigurationRecorderStatus } from '@cdktf/provider-aws/lib/config-configuration-recorder-status';
+import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-channel';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
+
+export interface ConfigRecorderProps {
+  accountId: string;
+  /** Governed regions: one recorder and delivery channel in each. */
+  regions: readonly string[];
+  /** Only this region records global resource types (IAM), so they are not recorded N times. */
+  homeRegion: string;
+  /** Central bucket in the log-archive account (its policy must let this account write). */
+  bucketName: string;
+  /** Create AWSServiceRoleForConfig; false where it already exists (it is account-wide and unique). */
+  createServiceLinkedRole?: boolean;
+  deliveryFrequency?: string;
+  /**
+   * The stack that owns the bucket (log archive): its delivery channels wait for the stack's bucket
+   * policies, or the first apply fails the delivery channel's bucket check.
+   */
+  bucketInThisStack?: boolean;
+}
+
+/** AWS Config recording of all supported resources in every governed region, delivered to the log archive. */
+export class ConfigRecorder extends Construct {
+  readonly recorders: Record<string, ConfigConfigurationRecorder> = {};
+  readonly deliveryChannels: Record<string, ConfigDeliveryChannel> = {};
+
+  constructor(scope: Construct, id: string, props: ConfigRecorderProps) {
+    super(scope, id);
+    if (!props.regions.includes(props.homeRegion)) throw new Error(`home region ${props.homeRegion} is not among the recorded regions`);
+    const slr = props.createServiceLinkedRole ?? true
+      ? new IamServiceLinkedRole(this, 'service-linked-role', { awsServiceName: 'config.amazonaws.com' })
+      : undefined;
+    const roleArn = `arn:aws:iam::${props.accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
+
+    for (const region of props.regions) {
+      const recorder = new ConfigConfigurationRecorder(this, `recorder-${region}`, {
+        region,
+        name: 'default',
+        roleArn,
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === props.homeRegion },
+        dependsOn: slr ? [slr] : undefined,
+      });
+      const channel = new ConfigDeliveryChannel(this, `delivery-channel-${region}`, {
+        region,
+        name: 'default',
+        s3BucketName: props.bucketName,
+        snapshotDeliveryProperties: { deliveryFrequency: props.deliveryFrequency ?? 'TwentyFour_Hours' },
+        dependsOn: [recorder],
+      });
+      new ConfigConfigurationRecorderStatus(this, `recorder-status-${region}`, {
+        region,
+        name: recorder.name,
+        isEnabled: true,
+        // Recording starts only once there is somewhere to deliver to.
+        dependsOn: [channel],
+      });
+      this.recorders[region] = recorder;
+      this.deliveryChannels[region] = channel;
+    }
+
+    if (props.bucketInThisStack) {
+      const channels = Object.values(this.deliveryChannels);
+      Aspects.of(TerraformStack.of(this)).add({
+        visit(node: IConstruct) {
+          if (node instanceof TerraformResource && node.terraformResourceType === 'aws_s3_bucket_policy') {
+            const dep = dependable(node);
+            for (const c of channels) {
+              if (!(c.dependsOn ?? []).includes(dep)) c.dependsOn = [...(c.dependsOn ?? []), dep];
+            }
+          }
+        },
+      });
+    }
+  }
+}

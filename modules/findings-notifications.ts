@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+
+export type FindingsRule = 'guardDuty' | 'securityHub' | 'inspector' | 'firewallManager';
+
+export interface FindingsNotificationsProps {
+  /** The delegated security administrator: receives every member's findings. */
+  accountId: string;
+  homeRegion: string;
+  /** Governed regions; GuardDuty and Inspector findings of the others are forwarded to the home region. */
+  regions: readonly string[];
+  emails?: readonly string[];
+  httpsEndpoints?: readonly string[];
+  /** GuardDuty numeric severity (1-10) at or above which findings are sent; default 7 (HIGH). */
+  guardDutyMinimumSeverity?: number;
+  /** Rules to create; default all. */
+  rules?: Partial<Record<FindingsRule, boolean>>;
+}
+
+/** Deterministic names, so the topic policy can name its publishers without references. */
+export function findingsNames() {
+  return {
+    topic: 'org-guard-security-findings',
+    keyAlias: 'alias/org-guard-security-findings',
+    forwarderRole: 'org-guard-findings-forwarder',
+    rule: (r: FindingsRule) => `org-guard-findings-${kebab(r)}`,
+    forwarder: (r: FindingsRule) => `org-guard-findings-forward-${kebab(r)}`,
+  };
+}
+
+/** Readable slug of each rule in resource names and construct ids (a contract: renaming replaces the rule). */
+const SLUG: Record<FindingsRule, string> = {
+  guardDuty: 'guardduty',
+  securityHub: 'securityhub',
+  inspector: 'inspector',
+  firewallManager: 'firewall-manager',
+};
+
+function kebab(r: FindingsRule): string {
+  return SLUG[r];
+}
+
+/** Security Hub product names of the services that have a rule of their own. */
+const PRODUCT_NAMES: Partial<Record<FindingsRule, string>> = {
+  guardDuty: 'GuardDuty',
+  inspector: 'Inspector',
+  firewallManager: 'Firewall Manager',
+};
+
+/** EventBridge patterns, as data. */
+export function findingsPatterns(minimumSeverity: number, enabled: Record<FindingsRule, boolean>): Record<FindingsRule, object> {
+  const current = { Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] };
+  // Findings of services with their own rule would arrive twice through Security Hub.
+  const ownRule = (Object.keys(PRODUCT_NAMES) as FindingsRule[]).filter((r) => enabled[r]).map((r) => PRODUCT_NAMES[r]!);
+  return {
+    guardDuty: {
+      source: ['aws.guardduty'],
+      'detail-type': ['GuardDuty Finding'],
+      detail: { severity: [{ numeric: ['>=', minimumSeverity] }] },
+    },
+    securityHub: {
+      source: ['aws.securityhub'],
+      'detail-type': ['Security Hub Findings - Imported'],
+      detail: {
+        findings: {
+          Severity: { Label: ['HIGH', 'CRITICAL'] },
+          ...current,
+          ...(ownRule.length > 0 ? { ProductName: [{ 'anything-but': ownRule }] } : {}),
+        },
+      },
+    },
+    inspector: {
+      source: ['aws.inspector2'],
+      'detail-type': ['Inspector2 Finding'],
+      detail: { severity: ['CRITICAL'], status: ['ACTIVE'] },
+    },
+    // Firewall Manager reports non-compliant resources as Security Hub findings (it has no
+    // EventBridge events of its own), which the aggregator brings to the home region.
+    firewallManager: {
+      source: ['aws.securityhub'],
+      'detail-type': ['Security Hub Findings - Imported'],
+      detail: { findings: { ProductName: ['Firewall Manager'], ...current } },
+    },
+  };
+}
+
+/** Rules whose findings stay in their region and must be forwarded (Security Hub ones are aggregated). */
+const REGIONAL_RULES: FindingsRule[] = ['guardDuty', 'inspector'];
+
+/**
+ * One KMS-encrypted SNS topic in the home region of the security account, fed by EventBridge
+ * rules; GuardDuty and Inspector events of the other governed regions reach the home region's
+ * default bus through forwarding rules (SNS targets must be in the rule's region).
+ */
+export class FindingsNotifications extends Construct {
+  readonly topic: SnsTopic;
+  readonly key: KmsKey;
+  readonly rules: Partial<Record<FindingsRule, CloudwatchEventRule>> = {};
+
+  constructor(scope: Construct, id: string, props: FindingsNotificationsProps) {
+    super(scope, id);
+    const { accountId, homeRegion } = props;
+    const names = findingsNames();
+    const enabled: Record<FindingsRule, boolean> = {
+      guardDuty: props.rules?.guardDuty ?? true,
+      securityHub: props.rules?.securityHub ?? true,
+      inspector: props.rules?.inspector ?? true,
+      firewallManager: props.rules?.firewallManager ?? true,
+    };
+    const active = (Object.keys(enabled) as FindingsRule[]).filter((r) => enabled[r]);
+    const patterns = findingsPatterns(props.guardDutyMinimumSeverity ?? 7, enabled);
+
+    // A customer managed key: the AWS managed alias/aws/sns key cannot grant EventBridge its use.
+    this.key = new KmsKey(this, 'topic-key', {
+      region: homeRegion,
+      description: 'org-guard: encrypts the security findings topic',
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AccountAdministers',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'EventBridgePublishesToTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+          },
+        ],
+      }),
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, 'topic-key-alias', { region: homeRegion, name: names.keyAlias, targetKeyId: this.key.keyId });
+
+    this.topic = new SnsTopic(this, 'topic', {
+      region: homeRegion,
+      name: names.topic,
+      displayName: 'org-guard security findings',
+      kmsMasterKeyId: this.key.arn,
+    });
+
+    const ruleArns = active.map((r) => `arn:aws:events:${homeRegion}:${accountId}:rule/${names.rule(r)}`);
+    new SnsTopicPolicy(this, 'topic-policy', {
+      region: homeRegion,
+      arn: this.topic.arn,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OnlyThisAccountsFindingsRulesPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: `arn:aws:sns:${homeRegion}:${accountId}:${names.topic}`,
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': accountId },
+              ArnEquals: { 'aws:SourceArn': ruleArns },
+            },
+          },
+        ],
+      }),
+    });
+
+    for (const email of props.emails ?? []) {
+      new SnsTopicSubscription(this, `email-${email.toLowerCase()}`, {
+        region: homeRegion,
+        topicArn: this.topic.arn,
+        protocol: 'email',
+        endpoint: email,
+      });
+    }
+    for (const url of props.httpsEndpoints ?? []) {
+      // Hash, not index: removing one endpoint must not replace the others' subscriptions.
+      new SnsTopicSubscription(this, `https-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`, {
+        region: homeRegion,
+        topicArn: this.topic.arn,
+        protocol: 'https',
+        endpoint: url,
+      });
+    }
+
+    for (const r of active) {
+      const rule = new CloudwatchEventRule(this, `rule-${kebab(r)}`, {
+        region: homeRegion,
+        name: names.rule(r),
+        description: `org-guard: ${r} findings to the security findings topic`,
+        eventPattern: JSON.stringify(patterns[r]),
+        state: 'ENABLED',
+      });
+      new CloudwatchEventTarget(this, `rule-${kebab(r)}-topic`, {
+        region: homeRegion,
+        rule: rule.name,
+        targetId: 'findings-topic',
+        arn: this.topic.arn,
+      });
+      this.rules[r] = rule;
+    }
+
+    const forwarded = REGIONAL_RULES.filter((r) => enabled[r]);
+    const otherRegions = props.regions.filter((reg) => reg !== homeRegion);
+    if (forwarded.length === 0 || otherRegions.length === 0) return;
+
+    const homeBus = `arn:aws:events:${homeRegion}:${accountId}:event-bus/default`;
+    const role = new IamRole(this, 'forwarder-role', {
+      name: names.forwarderRole,
+      description: 'org-guard: EventBridge forwards regional findings to the home region',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+        }],
+      }),
+    });
+    new IamRolePolicy(this, 'forwarder-role-policy', {
+      role: role.name,
+      name: 'put-events-home-bus',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus }],
+      }),
+    });
+    for (const region of otherRegions) {
+      for (const r of forwarded) {
+        const rule = new CloudwatchEventRule(this, `forward-${kebab(r)}-${region}`, {
+          region,
+          name: names.forwarder(r),
+          description: `org-guard: ${r} findings of ${region} to ${homeRegion}`,
+          eventPattern: JSON.stringify(patterns[r]),
+          state: 'ENABLED',
+        });
+        new CloudwatchEventTarget(this, `forward-${kebab(r)}-${region}-bus`, {
+          region,
+          rule: rule.name,
+          targetId: 'home-region-bus',
+          arn: homeBus,
+          roleArn: role.arn,
+        });
+      }
+    }
+  }
+}

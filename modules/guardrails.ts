@@ -1,0 +1,315 @@
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import type { ProtectedService } from '../config/sections/guardrails';
+
+/** AWS Organizations limit on the size of one SCP or RCP document. */
+export const POLICY_SIZE_LIMIT = 5120;
+
+type PolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+
+interface Statement {
+  Sid: string;
+  Effect: 'Deny';
+  Principal?: '*';
+  Action?: string[] | string;
+  NotAction?: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface GuardrailPolicy {
+  /** Stable key: construct ids and the policy name derive from it. */
+  key: string;
+  name: string;
+  description: string;
+  type: PolicyType;
+  document: { Version: '2012-10-17'; Statement: Statement[] };
+}
+
+export interface GuardrailSettings {
+  /** Role that deploys org-guard in member accounts: exempt from every guardrail but the root-user deny. */
+  deploymentRoleName: string;
+  /** More exempt roles (name patterns, may hold a path and `*`). */
+  exemptRoles?: readonly string[];
+  /** Governed regions: left open by the region deny. */
+  governedRegions: readonly string[];
+  denyLeavingOrganization?: boolean;
+  denyRootUser?: boolean;
+  protectDeploymentRole?: boolean;
+  protectedServices?: readonly ProtectedService[];
+  regionDeny?: { enabled: boolean; extraGlobalActions?: readonly string[] };
+  denyInsecureTransport?: boolean;
+}
+
+/**
+ * Mutating actions that would turn a security service off, cut an account out of the delegated
+ * administrator's view, or suppress its findings. Read and finding-triage actions stay allowed.
+ */
+export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
+  guardduty: [
+    'guardduty:DeleteDetector',
+    'guardduty:UpdateDetector',
+    'guardduty:DisassociateFromAdministratorAccount',
+    'guardduty:DisassociateFromMasterAccount',
+    'guardduty:DisassociateMembers',
+    'guardduty:DeleteMembers',
+    'guardduty:StopMonitoringMembers',
+    'guardduty:UpdateMemberDetectors',
+    'guardduty:UpdateOrganizationConfiguration',
+    'guardduty:UpdateMalwareScanSettings',
+    // Filters (auto-archive), trusted IP lists and threat lists can silence findings.
+    'guardduty:CreateFilter',
+    'guardduty:UpdateFilter',
+    'guardduty:CreateIPSet',
+    'guardduty:UpdateIPSet',
+    'guardduty:DeleteThreatIntelSet',
+    'guardduty:UpdateThreatIntelSet',
+    'guardduty:DeletePublishingDestination',
+    'guardduty:UpdatePublishingDestination',
+  ],
+  securityhub: [
+    'securityhub:DisableSecurityHub',
+    'securityhub:DisableImportFindingsForProduct',
+    'securityhub:DisassociateFromAdministratorAccount',
+    'securityhub:DisassociateFromMasterAccount',
+    'securityhub:DisassociateMembers',
+    'securityhub:DeleteMembers',
+    'securityhub:BatchDisableStandards',
+    'securityhub:UpdateStandardsControl',
+    'securityhub:UpdateSecurityHubConfiguration',
+    'securityhub:UpdateOrganizationConfiguration',
+    'securityhub:DeleteFindingAggregator',
+    'securityhub:UpdateFindingAggregator',
+    'securityhub:DeleteConfigurationPolicy',
+    'securityhub:UpdateConfigurationPolicy',
+    'securityhub:StartConfigurationPolicyDisassociation',
+    // Automation rules can suppress findings organization-wide.
+    'securityhub:CreateAutomationRule',
+    'securityhub:BatchUpdateAutomationRules',
+    'securityhub:BatchDeleteAutomationRules',
+  ],
+  cloudtrail: [
+    'cloudtrail:StopLogging',
+    'cloudtrail:DeleteTrail',
+    'cloudtrail:UpdateTrail',
+    'cloudtrail:PutEventSelectors',
+    'cloudtrail:DeregisterOrganizationDelegatedAdmin',
+  ],
+  config: [
+    'config:StopConfigurationRecorder',
+    'config:DeleteConfigurationRecorder',
+    'config:PutConfigurationRecorder',
+    'config:DeleteDeliveryChannel',
+    'config:PutDeliveryChannel',
+    'config:DeleteRetentionConfiguration',
+    'config:DeleteConfigurationAggregator',
+    'config:PutConfigurationAggregator',
+    'config:DeleteAggregationAuthorization',
+  ],
+  'access-analyzer': ['access-analyzer:DeleteAnalyzer'],
+  macie: [
+    'macie2:DisableMacie',
+    'macie2:UpdateMacieSession',
+    'macie2:DisassociateFromAdministratorAccount',
+    'macie2:DisassociateFromMasterAccount',
+    'macie2:DisassociateMember',
+    'macie2:DeleteMember',
+    'macie2:UpdateOrganizationConfiguration',
+  ],
+  detective: [
+    'detective:DeleteGraph',
+    'detective:DisassociateMembership',
+    'detective:DeleteMembers',
+    'detective:UpdateOrganizationConfiguration',
+  ],
+  inspector: [
+    'inspector2:Disable',
+    'inspector2:DisassociateMember',
+    'inspector2:UpdateOrganizationConfiguration',
+  ],
+  // Policies are owned by the Firewall Manager administrator (org-guard's security stack); FMS
+  // re-applies its managed web ACLs and security groups in member accounts itself.
+  'firewall-manager': [
+    'fms:DeletePolicy',
+    'fms:PutPolicy',
+    'fms:DeleteNotificationChannel',
+    'fms:PutNotificationChannel',
+    'fms:DisassociateAdminAccount',
+    'fms:DeleteAppsList',
+    'fms:DeleteProtocolsList',
+    'fms:DeleteResourceSet',
+  ],
+};
+
+/** Mutating IAM actions on a role. */
+export const ROLE_MUTATING_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+];
+
+/**
+ * Global services exempt from the region deny: AWS Control Tower's landing-zone region deny list
+ * (GRREGIONDENY). Their endpoints live in us-east-1 (or another fixed region), so denying by
+ * requested region would break them.
+ */
+export const REGION_DENY_GLOBAL_ACTIONS = [
+  'a4b:*', 'access-analyzer:*', 'account:*', 'acm:*', 'activate:*', 'artifact:*',
+  'aws-marketplace-management:*', 'aws-marketplace:*', 'aws-portal:*', 'billing:*', 'billingconductor:*',
+  'budgets:*', 'ce:*', 'chatbot:*', 'chime:*', 'cloudfront:*', 'cloudtrail:LookupEvents', 'compute-optimizer:*',
+  'config:*', 'consoleapp:*', 'consolidatedbilling:*', 'cur:*', 'datapipeline:GetAccountLimits', 'devicefarm:*',
+  'directconnect:*', 'ec2:DescribeRegions', 'ec2:DescribeTransitGateways', 'ec2:DescribeVpnGateways',
+  'ecr-public:*', 'fms:*', 'freetier:*', 'globalaccelerator:*', 'health:*', 'iam:*', 'importexport:*',
+  'invoicing:*', 'iq:*', 'kms:*', 'license-manager:ListReceivedLicenses', 'lightsail:Get*', 'mobileanalytics:*',
+  'networkmanager:*', 'notifications-contacts:*', 'notifications:*', 'organizations:*', 'payments:*', 'pricing:*',
+  'quicksight:DescribeAccountSubscription', 'resource-explorer-2:*', 'route53-recovery-cluster:*',
+  'route53-recovery-control-config:*', 'route53-recovery-readiness:*', 'route53:*', 'route53domains:*',
+  's3:CreateMultiRegionAccessPoint', 's3:DeleteMultiRegionAccessPoint', 's3:DescribeMultiRegionAccessPointOperation',
+  's3:GetAccountPublicAccessBlock', 's3:GetBucketLocation', 's3:GetBucketPolicyStatus', 's3:GetBucketPublicAccessBlock',
+  's3:GetMultiRegionAccessPoint', 's3:GetMultiRegionAccessPointPolicy', 's3:GetMultiRegionAccessPointPolicyStatus',
+  's3:GetStorageLensConfiguration', 's3:GetStorageLensDashboard', 's3:ListAllMyBuckets', 's3:ListMultiRegionAccessPoints',
+  's3:ListStorageLensConfigurations', 's3:PutAccountPublicAccessBlock', 's3:PutMultiRegionAccessPointPolicy',
+  'savingsplans:*', 'shield:*', 'sso:*', 'sts:*', 'support:*', 'supportapp:*', 'supportplans:*', 'sustainability:*',
+  'tag:GetResources', 'tax:*', 'trustedadvisor:*', 'vendor-insights:ListEntitledSecurityProfiles',
+  'waf-regional:*', 'waf:*', 'wafv2:*',
+];
+
+const DETECTION_SERVICES: ProtectedService[] = ['guardduty', 'securityhub', 'macie', 'detective', 'inspector'];
+const LOGGING_SERVICES: ProtectedService[] = ['cloudtrail', 'config', 'access-analyzer', 'firewall-manager'];
+
+/** `arn:aws:iam::*:role/<pattern>` for the deployment role and every extra exempt role. */
+export function exemptPrincipalArns(s: GuardrailSettings): string[] {
+  return [s.deploymentRoleName, ...(s.exemptRoles ?? [])].map((r) => `arn:aws:iam::*:role/${r}`);
+}
+
+/**
+ * The guardrail policies as data, in a fixed grouping so each stays under the 5,120-character limit
+ * and a switch only ever empties (never reshuffles) a policy.
+ */
+export function guardrailPolicies(s: GuardrailSettings): GuardrailPolicy[] {
+  const exempt = { ArnNotLike: { 'aws:PrincipalARN': exemptPrincipalArns(s) } };
+  const services = new Set(s.protectedServices ?? (Object.keys(PROTECTED_ACTIONS) as ProtectedService[]));
+  // One statement per group, not per service: each repeats the exemption list, which counts against the size limit.
+  const protect = (sid: string, group: ProtectedService[]): Statement[] => {
+    const actions = group.filter((x) => services.has(x)).flatMap((x) => PROTECTED_ACTIONS[x]);
+    return actions.length === 0 ? [] : [{ Sid: sid, Effect: 'Deny', Action: actions, Resource: '*', Condition: exempt }];
+  };
+
+  const core: Statement[] = [];
+  if (s.denyLeavingOrganization ?? true) {
+    // Not even the deployment role needs to leave; nothing is exempt.
+    core.push({ Sid: 'DenyLeavingOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' });
+  }
+  if (s.denyRootUser ?? true) {
+    core.push({
+      Sid: 'DenyRootUser',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:root' } },
+    });
+  }
+  if (s.protectDeploymentRole ?? true) {
+    core.push({
+      Sid: 'ProtectDeploymentRole',
+      Effect: 'Deny',
+      Action: ROLE_MUTATING_ACTIONS,
+      Resource: `arn:aws:iam::*:role/${s.deploymentRoleName}`,
+      Condition: exempt,
+    });
+  }
+  core.push(...protect('ProtectLoggingAndConfiguration', LOGGING_SERVICES));
+  const detection = protect('ProtectDetectionServices', DETECTION_SERVICES);
+
+  const policies: GuardrailPolicy[] = [];
+  const scp = (key: string, description: string, statements: Statement[], type: PolicyType = 'SERVICE_CONTROL_POLICY') => {
+    if (statements.length > 0) {
+      policies.push({ key, name: `org-guard-${key}`, description, type, document: { Version: '2012-10-17', Statement: statements } });
+    }
+  };
+  scp('baseline-guardrails', 'org-guard: no leaving the organization, no root user, deployment role, logging and config services protected', core);
+  scp('protect-detection', 'org-guard: GuardDuty, Security Hub, Macie, Detective and Inspector cannot be disabled or reconfigured', detection);
+  if (s.regionDeny?.enabled) {
+    scp('region-deny', 'org-guard: no regional actions outside the governed regions', [{
+      Sid: 'DenyOutsideGovernedRegions',
+      Effect: 'Deny',
+      NotAction: [...REGION_DENY_GLOBAL_ACTIONS, ...(s.regionDeny.extraGlobalActions ?? [])],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:RequestedRegion': [...s.governedRegions] }, ...exempt },
+    }]);
+  }
+  if (s.denyInsecureTransport ?? true) {
+    scp('require-tls', 'org-guard: S3 and KMS refuse requests without TLS', [{
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:*', 'kms:*'],
+      Resource: '*',
+      Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } },
+    }], 'RESOURCE_CONTROL_POLICY');
+  }
+  for (const p of policies) {
+    const size = JSON.stringify(p.document).length;
+    if (size > POLICY_SIZE_LIMIT) {
+      throw new Error(
+        `guardrail policy ${p.name} is ${size} characters; AWS Organizations allows ${POLICY_SIZE_LIMIT}: shorten guardrails.exemptRoles or guardrails.regionDeny.extraGlobalActions`,
+      );
+    }
+  }
+  return policies;
+}
+
+export interface GuardrailTarget {
+  /** Readable, stable name used in construct ids: `root` or `ou-<name>`. */
+  name: string;
+  /** Root (r-...) or OU (ou-...) id; may be a token. */
+  id: string;
+}
+
+export interface GuardrailsProps extends GuardrailSettings {
+  targets: readonly GuardrailTarget[];
+  /**
+   * The organization resource (with SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY in
+   * enabled_policy_types): attachments fail until the policy types are enabled.
+   */
+  dependsOn?: ITerraformDependable[];
+}
+
+/** Guardrail SCPs and the TLS resource control policy, attached to the root or OUs. */
+export class Guardrails extends Construct {
+  readonly policies: GuardrailPolicy[];
+
+  constructor(scope: Construct, id: string, props: GuardrailsProps) {
+    super(scope, id);
+    this.policies = guardrailPolicies(props);
+    for (const p of this.policies) {
+      const policy = new OrganizationsPolicy(this, p.key, {
+        name: p.name,
+        description: p.description,
+        type: p.type,
+        // Minified: whitespace counts against the size limit.
+        content: JSON.stringify(p.document),
+        dependsOn: props.dependsOn,
+      });
+      for (const t of props.targets) {
+        new OrganizationsPolicyAttachment(this, `${p.key}-${t.name}`, {
+          policyId: policy.id,
+          targetId: t.id,
+          dependsOn: props.dependsOn,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { ConfigError } from '../../config/load';
+import { cidrProblem } from '../../config/sections/firewall-manager';
+import { configOf, minimalInput } from '../helpers';
+
+function problems(fm: Record<string, unknown>, edit?: (input: Record<string, any>) => void): string[] {
+  const input = minimalInput();
+  input.organization.organizationalUnits = [{ name: 'workloads', id: 'ou-ab12-workload1' }];
+  input.firewallManager = fm;
+  edit?.(input);
+  try {
+    configOf(input);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems.map((p) => `${p.path}: ${p.message}`);
+  }
+}
+
+describe('firewallManager config', () => {
+  test('the minimal config gets the secure defaults', () => {
+    const fm = configOf().firewallManager;
+    expect(fm.waf).toMatchObject({ enabled: true, cloudFront: true, rateLimit: 2000, logging: true });
+    expect(fm.waf.managedRuleGroups).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList']);
+    expect(fm.dnsFirewall).toMatchObject({ enabled: true, blockResponse: 'NXDOMAIN', priority: 1 });
+    expect(fm.networkFirewall.enabled).toBe(false);
+    expect(fm.shieldAdvanced.enabled).toBe(false);
+    expect(fm.securityGroupAudit).toMatchObject({ contentAudit: true, usageAudit: true, adminPorts: [22, 3389], remediation: false });
+    expect(fm.configRecording.enabled).toBe(true);
+  });
+
+  test.each([
+    [9, /rate limit must be at least 10/],
+    [2_000_000_001, /rate limit must be at most 2000000000/],
+  ])('rate limit %d is outside AWS range', (rateLimit, message) => {
+    const p = problems({ waf: { rateLimit } });
+    expect(p).toEqual([expect.stringMatching(/^firewallManager\.waf\.rateLimit: /)]);
+    expect(p[0]).toMatch(message);
+  });
+
+  test('the AWS range bounds are accepted', () => {
+    expect(problems({ waf: { rateLimit: 10 } })).toEqual([]);
+    expect(problems({ waf: { rateLimit: 2_000_000_000 } })).toEqual([]);
+  });
+
+  test('DNS Firewall priorities must be in the FMS ranges', () => {
+    const p = problems({ dnsFirewall: { priority: 100, allowListOnly: { priority: 9900 } } });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^firewallManager\.dnsFirewall\.priority: priority 100 is out of range; .*1-99/),
+        expect.stringMatching(/^firewallManager\.dnsFirewall\.allowListOnly\.priority: priority 9900 is out of range; .*9901-10000/),
+      ]),
+    );
+  });
+
+  test('CIDRs: IPv4 and IPv6 accepted, malformed and /0 refused with the index', () => {
+    expect(problems({ waf: { allowListCidrs: ['10.0.0.0/8', '2001:db8::/32', '::1/128'] } })).toEqual([]);
+    const p = problems({ waf: { allowListCidrs: ['10.0.0.256/8', '0.0.0.0/0', '2001:db8:::/32', 'example.com'] } });
+    expect(p).toEqual([
+      expect.stringMatching(/allowListCidrs\[0\]: "10\.0\.0\.256\/8" is not a valid IPv4 CIDR/),
+      expect.stringMatching(/allowListCidrs\[1\]: .*refuses \/0/),
+      expect.stringMatching(/allowListCidrs\[2\]: .*not a valid IPv6 CIDR/),
+      expect.stringMatching(/allowListCidrs\[3\]: .*is not a CIDR/),
+    ]);
+    expect(cidrProblem('2001:db8::/129')).toMatch(/1-128/);
+  });
+
+  test('names must be unique and overrides must name a configured rule group', () => {
+    const p = problems({
+      waf: {
+        managedRuleGroups: ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesCommonRuleSet'],
+        countRules: { AWSManagedRulesLinuxRuleSet: ['LFI_URIPATH'] },
+      },
+    });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/managedRuleGroups\[1\]: managed rule group "AWSManagedRulesCommonRuleSet" is already listed/),
+        expect.stringMatching(/countRules\.AWSManagedRulesLinuxRuleSet: rule group "AWSManagedRulesLinuxRuleSet" is not in managedRuleGroups/),
+      ]),
+    );
+    expect(problems({ waf: { managedRuleGroups: ['CommonRuleSet'] } })[0]).toMatch(/not an AWS managed rule group name/);
+  });
+
+  test('resource types must be consistent: CloudFront is not a regional type, and something must be protected', () => {
+    expect(problems({ waf: { regionalResourceTypes: ['AWS::CloudFront::Distribution'] } })[0]).toMatch(/^firewallManager\.waf\.regionalResourceTypes\[0\]/);
+    expect(problems({ waf: { regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
+    expect(problems({ shieldAdvanced: { enabled: true, regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
+  });
+
+  test('scope: referenced accounts and OUs must exist; include and exclude do not mix', () => {
+    expect(problems({ scope: { includeAccounts: ['workload-prod', '222222222222', 'security'] } })).toEqual([]);
+    const p = problems({ scope: { includeAccounts: ['nope'], excludeOUs: ['sandbox'] } });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^firewallManager\.scope: .*either an include list or an exclude list/),
+        expect.stringMatching(/^firewallManager\.scope\.includeAccounts\[0\]: account "nope" is not in this config/),
+        expect.stringMatching(/^firewallManager\.scope\.excludeOUs\[0\]: OU "sandbox" is not defined; allowed: workloads/),
+      ]),
+    );
+    expect(problems({ networkFirewall: { scope: { excludeAccounts: ['999999999999'] } } })[0]).toMatch(/^firewallManager\.networkFirewall\.scope\.excludeAccounts\[0\]/);
+  });
+
+  test('OVERRIDE needs its domain', () => {
+    expect(problems({ dnsFirewall: { blockResponse: 'OVERRIDE' } })[0]).toMatch(/^firewallManager\.dnsFirewall\.overrideDomain: blockResponse OVERRIDE needs overrideDomain/);
+    expect(problems({ dnsFirewall: { overrideDomain: 'x.example.com' } })[0]).toMatch(/only used with blockResponse OVERRIDE/);
+  });
+
+  test('a governed region without built-in managed domain list ids asks for them', () => {
+    const edit = (i: Record<string, any>) => (i.organization.regions = ['us-east-1', 'af-south-1']);
+    expect(problems({}, edit)).toEqual([expect.stringMatching(/managedDomainListIds: no built-in id of .*af-south-1.*list-firewall-domain-lists --region af-south-1/)]);
+    const ids = { AWSManagedDomainsAggregateThreatList: 'rslvr-fdl-0123456789abcdef', AWSManagedDomainsMalwareDomainList: 'rslvr-fdl-0123456789abcdee', AWSManagedDomainsBotnetCommandandControl: 'rslvr-fdl-0123456789abcded' };
+    expect(problems({ dnsFirewall: { managedDomainListIds: { 'af-south-1': ids } } }, edit)).toEqual([]);
+    expect(problems({ dnsFirewall: { enabled: false } }, edit)).toEqual([]);
+  });
+
+  test('Network Firewall: subnet CIDRs are IPv4 /28; capacity fits the allow-list', () => {
+    const p = problems({ networkFirewall: { enabled: true, firewallSubnetCidrs: ['10.0.0.0/24'], allowedDomains: ['.a.com', '.b.com'], allowListCapacity: 3 } });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/firewallSubnetCidrs\[0\]: .*must be an IPv4 \/28/),
+        expect.stringMatching(/allowListCapacity: capacity 3 is too small for 2 allowed domains/),
+      ]),
+    );
+  });
+
+  test('admin ports are unique ports; unknown keys list the allowed ones', () => {
+    expect(problems({ securityGroupAudit: { adminPorts: [22, 22] } })[0]).toMatch(/adminPorts\[1\]: port "22" is already listed/);
+    expect(problems({ securityGroupAudit: { adminPorts: [70000] } })[0]).toMatch(/^firewallManager\.securityGroupAudit\.adminPorts\[0\]/);
+    expect(problems({ wafv2: {} })[0]).toMatch(/unknown key "wafv2"; allowed keys: enabled, scope, waf/);
+  });
+});

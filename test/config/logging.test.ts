@@ -1,0 +1,84 @@
+import { stringify } from 'yaml';
+import { ConfigError, parseConfig } from '../../config/load';
+import { logReaders } from '../../config/sections/logging';
+import { configOf, minimalInput } from '../helpers';
+
+function problemsFor(logging: Record<string, unknown>) {
+  const input = minimalInput();
+  input.logging = logging;
+  try {
+    parseConfig(stringify(input), 'org.yaml');
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+function expectProblem(logging: Record<string, unknown>, path: string, message: RegExp) {
+  expect(problemsFor(logging)).toEqual(
+    expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]),
+  );
+}
+
+describe('logging config', () => {
+  test('the minimal config gets a locked, one-year archive read by the security account', () => {
+    const cfg = configOf();
+    expect(cfg.logging).toMatchObject({
+      trailName: 'org-guard-organization-trail',
+      retentionDays: 365,
+      objectLock: { mode: 'GOVERNANCE', acknowledgeComplianceModeIsIrreversible: false },
+      transitionDays: 90,
+      transitionStorageClass: 'GLACIER_IR',
+      dataEvents: { s3: false, lambda: false },
+      cloudWatchLogs: { enabled: false },
+      insights: { apiCallRate: false, apiErrorRate: false },
+    });
+    expect(cfg.logging.expirationDays).toBeUndefined();
+    expect(logReaders(cfg)).toEqual(['222222222222']);
+  });
+
+  test('COMPLIANCE mode needs the explicit acknowledgement', () => {
+    expectProblem({ objectLock: { mode: 'COMPLIANCE' } }, 'logging.objectLock.acknowledgeComplianceModeIsIrreversible',
+      /COMPLIANCE mode cannot be undone.*set acknowledgeComplianceModeIsIrreversible: true.*GOVERNANCE/);
+    const input = minimalInput();
+    input.logging = { objectLock: { mode: 'COMPLIANCE', acknowledgeComplianceModeIsIrreversible: true } };
+    expect(configOf(input).logging.objectLock.mode).toBe('COMPLIANCE');
+  });
+
+  test('retention must be a positive whole number of days', () => {
+    expectProblem({ retentionDays: 0 }, 'logging.retentionDays', /must be positive/);
+    expectProblem({ retentionDays: -30 }, 'logging.retentionDays', /must be positive/);
+    expectProblem({ retentionDays: 1.5 }, 'logging.retentionDays', /whole number/);
+    expectProblem({ transitionDays: 0 }, 'logging.transitionDays', /must be positive/);
+  });
+
+  test('logs are never deleted before their retention ends', () => {
+    expectProblem({ retentionDays: 400, expirationDays: 365 }, 'logging.expirationDays', /shorter than retentionDays \(400\).*>= 400/);
+    expectProblem({ expirationDays: 365, transitionDays: 400 }, 'logging.transitionDays', /must be less than expirationDays/);
+  });
+
+  test('storage class and minimum transition age', () => {
+    expectProblem({ transitionStorageClass: 'GLACIER_DEEP' }, 'logging.transitionStorageClass', /one of STANDARD_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE/);
+    expectProblem({ transitionStorageClass: 'STANDARD_IA', transitionDays: 10 }, 'logging.transitionDays', /at least 30 days/);
+  });
+
+  test('readers must be accounts of the organization, once each', () => {
+    expectProblem({ readers: ['999999999999'] }, 'logging.readers[0]', /not an account of this organization/);
+    expectProblem({ readers: ['222222222222', '222222222222'] }, 'logging.readers[1]', /listed twice/);
+    expectProblem({ readers: [222222222222] }, 'logging.readers[0]', /quoted string of 12 digits/);
+    const input = minimalInput();
+    input.logging = { readers: ['444444444444'] };
+    expect(logReaders(configOf(input))).toEqual(['444444444444']);
+    input.logging = { readers: [] };
+    expect(logReaders(configOf(input))).toEqual([]);
+  });
+
+  test('trail name, CloudWatch retention and unknown keys', () => {
+    expectProblem({ trailName: 'my trail' }, 'logging.trailName', /not a valid trail name/);
+    expectProblem({ trailName: 'a--b' }, 'logging.trailName', /adjacent/);
+    expectProblem({ cloudWatchLogs: { enabled: true, retentionDays: 10 } }, 'logging.cloudWatchLogs.retentionDays', /must be one of 1, 3, 5/);
+    expectProblem({ dataEvents: { dynamodb: true } }, 'logging.dataEvents', /unknown key "dynamodb".*allowed keys: s3, lambda/);
+    expectProblem({ objectLock: { mode: 'LEGAL_HOLD' } }, 'logging.objectLock.mode', /GOVERNANCE or COMPLIANCE/);
+  });
+});

@@ -1,0 +1,135 @@
+import { loadConfig } from '../../config/load';
+import { configOf, minimalInput, resourcesOf, synthOrg, type TfJson } from '../helpers';
+
+const fms = (stack: TfJson) =>
+  resourcesOf(stack, 'aws_fms_policy').map(([, body]) => ({ body, data: JSON.parse(body.security_service_policy_data.managed_service_data) }));
+const ofType = (stack: TfJson, type: string) => fms(stack).filter((p) => p.body.security_service_policy_data.type === type);
+const SEED_002 = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
+
+describe('Firewall Manager in the bundled example', () => {
+  const cfg = loadConfig('config/organization.yaml');
+  const stacks = synthOrg(cfg);
+  const security = stacks.security;
+  const regions = cfg.organization.regions;
+
+  test('a regional WAF policy in every governed region and exactly one global CloudFront policy', () => {
+    const waf = ofType(security, 'WAFV2');
+    const cloudFront = waf.filter((p) => p.body.resource_type === 'AWS::CloudFront::Distribution');
+    expect(cloudFront).toHaveLength(1);
+    expect(cloudFront[0].body.region).toBe('us-east-1');
+    const regional = waf.filter((p) => p.body.resource_type !== 'AWS::CloudFront::Distribution');
+    expect(regional.map((p) => p.body.region).sort()).toEqual([...regions].sort());
+    for (const p of regional) expect(p.body.resource_type_list).toEqual(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ApiGateway::Stage']);
+  });
+
+  test('every WAF policy runs the four managed rule groups by their exact AWS names and logs to its regional aws-waf-logs- stream', () => {
+    const streams = resourcesOf(security, 'aws_kinesis_firehose_delivery_stream');
+    for (const { body, data } of ofType(security, 'WAFV2')) {
+      const managed = data.preProcessRuleGroups.filter((g: any) => g.ruleGroupType === 'ManagedRuleGroup');
+      expect(managed.map((g: any) => g.managedRuleGroupIdentifier.managedRuleGroupName)).toEqual(SEED_002);
+      const [destination] = data.loggingConfiguration.logDestinationConfigs;
+      const stream = streams.find(([key]) => destination.includes(`aws_kinesis_firehose_delivery_stream.${key}.arn`));
+      expect(stream![1]).toMatchObject({ name: expect.stringMatching(/^aws-waf-logs-/), region: body.region });
+      expect(stream![1].extended_s3_configuration.bucket_arn).toBe('arn:aws:s3:::org-guard-firewall-logs-333333333333-us-east-1');
+    }
+  });
+
+  test('a DNS Firewall policy per region whose rule group blocks the AWS managed lists of that region', () => {
+    const dns = ofType(security, 'DNS_FIREWALL');
+    expect(dns.map((p) => p.body.region).sort()).toEqual([...regions].sort());
+    const rules = resourcesOf(security, 'aws_route53_resolver_firewall_rule').map(([, r]) => r);
+    for (const { body, data } of dns) {
+      expect(body.resource_type).toBe('AWS::EC2::VPC');
+      const groupRef = data.preProcessRuleGroups[0].ruleGroupId as string;
+      const inGroup = rules.filter((r) => groupRef.includes(r.firewall_rule_group_id.replace(/^\$\{|\}$/g, '')));
+      expect(inGroup.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['block-AWSManagedDomainsAggregateThreatList', 'block-AWSManagedDomainsMalwareDomainList', 'block-AWSManagedDomainsBotnetCommandandControl']),
+      );
+      expect(inGroup.every((r) => r.region === body.region && r.action === 'BLOCK')).toBe(true);
+    }
+    const usEast1 = rules.find((r) => r.region === 'us-east-1' && r.name === 'block-AWSManagedDomainsMalwareDomainList');
+    expect(usEast1.firewall_domain_list_id).toBe('rslvr-fdl-2c46f2ecbfec4dcc');
+  });
+
+  test('security group content and usage audits per region, report only', () => {
+    for (const type of ['SECURITY_GROUPS_CONTENT_AUDIT', 'SECURITY_GROUPS_USAGE_AUDIT']) {
+      const policies = ofType(security, type);
+      expect(policies.map((p) => p.body.region).sort()).toEqual([...regions].sort());
+      expect(policies.every((p) => p.body.remediation_enabled === false)).toBe(true);
+    }
+  });
+
+  test('Network Firewall and Shield Advanced are opt-in: absent here', () => {
+    expect(ofType(security, 'NETWORK_FIREWALL')).toEqual([]);
+    expect(ofType(security, 'SHIELD_ADVANCED')).toEqual([]);
+  });
+
+  test('Config recording in every account and every governed region, global types once', () => {
+    for (const [name, stack] of Object.entries(stacks)) {
+      const recorders = resourcesOf(stack, 'aws_config_configuration_recorder').map(([, r]) => r);
+      expect([name, recorders.map((r) => r.region).sort()]).toEqual([name, [...regions].sort()]);
+      expect(recorders.filter((r) => r.recording_group.include_global_resource_types)).toHaveLength(1);
+      const channels = resourcesOf(stack, 'aws_config_delivery_channel').map(([, c]) => c);
+      expect(channels.map((c) => c.s3_bucket_name)).toEqual(regions.map(() => 'org-guard-config-333333333333-us-east-1'));
+      expect(resourcesOf(stack, 'aws_config_configuration_recorder_status')).toHaveLength(regions.length);
+    }
+  });
+});
+
+describe('the full example (config/examples/full.yaml)', () => {
+  const cfg = loadConfig('config/examples/full.yaml');
+  const security = synthOrg(cfg).security;
+
+  test('Network Firewall per region, scoped to the configured account, logging to the log archive', () => {
+    const nfw = ofType(security, 'NETWORK_FIREWALL');
+    expect(nfw.map((p) => p.body.region).sort()).toEqual([...cfg.organization.regions].sort());
+    for (const { body, data } of nfw) {
+      expect(body.include_map).toEqual({ account: ['444444444444'] });
+      expect(data.networkFirewallLoggingConfiguration.logDestinationConfigs[0].logDestination.bucketName).toBe('org-guard-firewall-logs-333333333333-us-east-1');
+    }
+  });
+
+  test('Shield Advanced: regional policies plus one CloudFront policy with automatic response', () => {
+    const shield = ofType(security, 'SHIELD_ADVANCED');
+    const cf = shield.filter((p) => p.body.resource_type === 'AWS::CloudFront::Distribution');
+    expect(cf).toHaveLength(1);
+    expect(cf[0].data.automaticResponseConfiguration).toEqual({ automaticResponseStatus: 'ENABLED', automaticResponseAction: 'COUNT' });
+    expect(shield).toHaveLength(cfg.organization.regions.length + 1);
+  });
+
+  test('the section scope excludes the sandbox OU; allow-list-only DNS mode and OVERRIDE are applied', () => {
+    for (const p of ofType(security, 'WAFV2')) expect(p.body.exclude_map).toEqual({ orgunit: ['ou-ab12-sandbox01'] });
+    const dns = ofType(security, 'DNS_FIREWALL');
+    expect(dns.every((p) => p.data.postProcessRuleGroups.length === 1 && p.data.postProcessRuleGroups[0].priority === 10000)).toBe(true);
+    const rules = resourcesOf(security, 'aws_route53_resolver_firewall_rule').map(([, r]) => r);
+    expect(rules.filter((r) => r.action === 'BLOCK').every((r) => r.block_response === 'OVERRIDE' && r.block_override_domain === 'blocked.example.com')).toBe(true);
+  });
+
+  test('COUNT override and allow-list CIDRs reach the WAF policy', () => {
+    const [p] = ofType(security, 'WAFV2');
+    const crs = p.data.preProcessRuleGroups.find((g: any) => g.managedRuleGroupIdentifier?.managedRuleGroupName === 'AWSManagedRulesCommonRuleSet');
+    expect(crs.ruleActionOverrides).toEqual([{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]);
+    const addresses = resourcesOf(security, 'aws_wafv2_ip_set').flatMap(([, s]) => s.addresses);
+    expect(addresses).toEqual(expect.arrayContaining(['203.0.113.0/24', '2001:db8:1234::/48']));
+  });
+});
+
+describe('switches and scale', () => {
+  test('firewallManager.enabled: false removes every policy; configRecording.enabled: false removes recording', () => {
+    const input = minimalInput();
+    input.firewallManager = { enabled: false, configRecording: { enabled: false } };
+    const stacks = synthOrg(configOf(input));
+    expect(resourcesOf(stacks.security, 'aws_fms_policy')).toEqual([]);
+    for (const stack of Object.values(stacks)) expect(resourcesOf(stack, 'aws_config_configuration_recorder')).toEqual([]);
+  });
+
+  test('the security stack does not grow with the number of member accounts', () => {
+    const count = (members: number) => {
+      const input = minimalInput();
+      input.accounts.members = Array.from({ length: members }, (_, i) => ({ name: `m${i}`, id: String(500000000000 + i) }));
+      const json = synthOrg(configOf(input)).security;
+      return ['aws_fms_policy', 'aws_wafv2_rule_group', 'aws_route53_resolver_firewall_rule', 'aws_kinesis_firehose_delivery_stream'].map((t) => resourcesOf(json, t).length);
+    };
+    expect(count(20)).toEqual(count(1));
+  });
+});

@@ -1,0 +1,489 @@
+import {
+  block,
+  covered,
+  isLiteral,
+  list,
+  missing,
+  partial,
+  type Account,
+  type Cell,
+  type CoverageContext,
+  type SynthResource,
+} from './model';
+
+/**
+ * The coverage report's rules: one entry per control, saying how to recognize, in the synthesized
+ * Terraform JSON, that an account is covered in a region. Add a control by adding an entry here.
+ *
+ * `prepare` runs once per report and returns the per-cell function, so indexes are built once and
+ * a cell is a lookup (1,000 accounts x 17 regions x every control stays fast).
+ */
+export interface Control {
+  id: string;
+  group: string;
+  label: string;
+  prepare(ctx: CoverageContext): (account: Account, region: string) => Cell;
+}
+
+const key = (account: string, region: string) => `${account}/${region}`;
+
+/** Account ids (literal) a resource argument names. */
+const ids = (v: unknown): string[] => list(v).filter(isLiteral);
+
+/**
+ * Organization auto-enable is only half of enrolment for some services: GuardDuty's "ALL" covers
+ * existing accounts, but Detective/Inspector/Macie "auto_enable" covers accounts created later.
+ */
+const NEW_ONLY = 'org auto-enable covers new accounts only; this account is not enrolled';
+
+/** The delegated-admin registration that an organization configuration needs, per region. */
+function adminRegions(ctx: CoverageContext, type: string): Set<string> {
+  return new Set(ctx.all(type).map((r) => r.region));
+}
+
+function withAdmin(cell: Cell, admins: Set<string>, region: string, type: string): Cell {
+  if (cell.status === 'missing' || admins.has(region)) return cell;
+  return partial(`${cell.how}, but no delegated admin (${type}) in ${region}`);
+}
+
+// ---------------------------------------------------------------- GuardDuty
+
+const GUARDDUTY_ADMIN = 'aws_guardduty_organization_admin_account';
+
+function guardDutyBase(ctx: CoverageContext) {
+  const admins = adminRegions(ctx, GUARDDUTY_ADMIN);
+  const ownDetector = new Set(
+    ctx.all('aws_guardduty_detector').filter((d) => d.body.enable !== false).map((d) => key(d.account, d.region)),
+  );
+  const orgMode = new Map<string, string>();
+  for (const c of ctx.all('aws_guardduty_organization_configuration')) {
+    orgMode.set(c.region, String(c.body.auto_enable_organization_members ?? 'NONE'));
+  }
+  const cell = (a: Account, region: string): Cell => {
+    if (ownDetector.has(key(a.id, region))) return covered('own detector');
+    const mode = orgMode.get(region);
+    if (mode === 'ALL') return withAdmin(covered('org auto-enable (ALL accounts)'), admins, region, GUARDDUTY_ADMIN);
+    if (mode === 'NEW') return partial(NEW_ONLY);
+    return missing();
+  };
+  return { ownDetector, cell };
+}
+
+const GUARDDUTY_PLANS: { feature: string; label: string; legacy?: string }[] = [
+  { feature: 'S3_DATA_EVENTS', label: 'S3 protection' },
+  { feature: 'EKS_AUDIT_LOGS', label: 'EKS audit logs' },
+  { feature: 'EBS_MALWARE_PROTECTION', label: 'Malware protection (EBS)' },
+  { feature: 'RDS_LOGIN_EVENTS', label: 'RDS protection' },
+  { feature: 'LAMBDA_NETWORK_LOGS', label: 'Lambda protection' },
+  { feature: 'RUNTIME_MONITORING', label: 'Runtime monitoring', legacy: 'EKS_RUNTIME_MONITORING' },
+];
+
+function guardDutyPlan(plan: (typeof GUARDDUTY_PLANS)[number]): Control {
+  return {
+    id: `guardduty-${plan.feature.toLowerCase().replace(/_/g, '-')}`,
+    group: 'GuardDuty',
+    label: plan.label,
+    prepare(ctx) {
+      const base = guardDutyBase(ctx);
+      // The admin's own detector is configured with detector features; organization features apply to members.
+      const own = new Map<string, string>();
+      for (const f of ctx.all('aws_guardduty_detector_feature')) {
+        if (f.body.status === 'ENABLED') own.set(key(f.account, f.region) + f.body.name, f.body.name);
+      }
+      const org = new Map<string, string>();
+      for (const f of ctx.all('aws_guardduty_organization_configuration_feature')) {
+        org.set(f.region + f.body.name, String(f.body.auto_enable ?? 'NONE'));
+      }
+      return (a, region) => {
+        const gd = base.cell(a, region);
+        if (gd.status === 'missing') return missing('GuardDuty not enabled');
+        if (base.ownDetector.has(key(a.id, region))) {
+          if (own.has(key(a.id, region) + plan.feature)) return covered('own detector feature');
+          if (plan.legacy && own.has(key(a.id, region) + plan.legacy)) return partial(`${plan.legacy} only (legacy, EKS only)`);
+          return missing('feature not enabled on the detector');
+        }
+        const mode = org.get(region + plan.feature);
+        if (mode === 'ALL') return gd.status === 'covered' ? covered('org auto-enable (ALL accounts)') : partial(gd.how);
+        if (mode === 'NEW') return partial(NEW_ONLY);
+        if (plan.legacy && org.get(region + plan.legacy) === 'ALL') return partial(`${plan.legacy} only (legacy, EKS only)`);
+        return missing('feature not auto-enabled');
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Security Hub
+
+const SECURITY_HUB_STANDARD_FAMILIES: { id: string; label: string; pattern: string }[] = [
+  { id: 'fsbp', label: 'AWS Foundational Security Best Practices', pattern: 'aws-foundational-security-best-practices' },
+  { id: 'cis', label: 'CIS AWS Foundations Benchmark', pattern: 'cis-aws-foundations-benchmark' },
+  { id: 'nist', label: 'NIST SP 800-53', pattern: 'nist-800-53' },
+  { id: 'pci', label: 'PCI DSS', pattern: 'pci-dss' },
+  { id: 'tagging', label: 'AWS Resource Tagging Standard', pattern: 'aws-resource-tagging-standard' },
+];
+
+/**
+ * Under central configuration, the policy associated with an account (directly, through its OU,
+ * or through the root) decides Security Hub in every region the finding aggregator links.
+ */
+function securityHubCentral(ctx: CoverageContext) {
+  const central = ctx.all('aws_securityhub_organization_configuration').find(
+    (c) => block(c.body.organization_configuration)?.configuration_type === 'CENTRAL',
+  );
+  const linked = new Set<string>();
+  if (central) {
+    linked.add(central.region);
+    const agg = ctx.all('aws_securityhub_finding_aggregator').find((g) => g.account === central.account && g.region === central.region);
+    const specified = list(agg?.body.specified_regions).map(String);
+    for (const r of ctx.regions) {
+      const mode = agg?.body.linking_mode;
+      if (mode === 'ALL_REGIONS' || (mode === 'SPECIFIED_REGIONS' && specified.includes(r)) ||
+        (mode === 'ALL_REGIONS_EXCEPT_SPECIFIED' && !specified.includes(r))) linked.add(r);
+    }
+  }
+  const associations = central
+    ? ctx.all('aws_securityhub_configuration_policy_association').filter((s) => s.account === central.account)
+    : [];
+  /** The most specific association wins: account, then OU, then root. */
+  const policyFor = (a: Account): { policy: SynthResource; via: string } | undefined => {
+    const rank = (s: SynthResource): [number, string] | undefined => {
+      const t = s.body.target_id;
+      if (isLiteral(t) && t === a.id) return [0, 'account'];
+      if (isLiteral(t) && t.startsWith('ou-')) return a.ouId === t ? [1, 'OU'] : undefined;
+      if (isLiteral(t) && /^\d{12}$/.test(t)) return undefined;
+      // A root id, literal or looked up (`...roots[0].id`): every account.
+      if ((isLiteral(t) && t.startsWith('r-')) || (typeof t === 'string' && t.includes('roots'))) return [2, 'root'];
+      return undefined;
+    };
+    let best: { policy: SynthResource; via: string; r: number } | undefined;
+    for (const s of associations) {
+      const r = rank(s);
+      const policy = r && ctx.deref(s, s.body.policy_id);
+      if (r && policy && (!best || r[0] < best.r)) best = { policy, via: r[1], r: r[0] };
+    }
+    return best;
+  };
+  return { central, linked, policyFor };
+}
+
+const securityHub: Control = {
+  id: 'securityhub',
+  group: 'Security Hub',
+  label: 'Security Hub',
+  prepare(ctx) {
+    const c = securityHubCentral(ctx);
+    const admins = adminRegions(ctx, 'aws_securityhub_organization_admin_account');
+    const own = new Set(ctx.all('aws_securityhub_account').map((h) => key(h.account, h.region)));
+    return (a, region) => {
+      if (c.central && c.linked.has(region)) {
+        const p = c.policyFor(a);
+        if (p) {
+          if (block(p.policy.body.configuration_policy)?.service_enabled !== true) return missing('central policy disables Security Hub');
+          return withAdmin(covered(`central configuration (policy on ${p.via})`), admins, c.central.region, 'aws_securityhub_organization_admin_account');
+        }
+      }
+      if (own.has(key(a.id, region))) return covered('own hub');
+      if (c.central && !c.linked.has(region)) return missing(`region not linked to ${c.central.region}`);
+      return missing();
+    };
+  },
+};
+
+function securityHubStandard(std: (typeof SECURITY_HUB_STANDARD_FAMILIES)[number]): Control {
+  return {
+    id: `securityhub-${std.id}`,
+    group: 'Security Hub',
+    label: std.label,
+    prepare(ctx) {
+      const hub = securityHub.prepare(ctx);
+      const c = securityHubCentral(ctx);
+      const version = (arn: string) => /\/v\/([\d.]+)$/.exec(arn)?.[1];
+      const subscriptions = new Map<string, string>();
+      for (const s of ctx.all('aws_securityhub_standards_subscription')) {
+        if (isLiteral(s.body.standards_arn) && s.body.standards_arn.includes(std.pattern)) {
+          subscriptions.set(key(s.account, s.region), s.body.standards_arn);
+        }
+      }
+      return (a, region) => {
+        const h = hub(a, region);
+        if (h.status === 'missing') return missing('Security Hub not enabled');
+        const p = c.central && c.linked.has(region) ? c.policyFor(a) : undefined;
+        if (p) {
+          const arns = list(block(p.policy.body.configuration_policy)?.enabled_standard_arns).map(String);
+          const arn = arns.find((x) => x.includes(std.pattern));
+          if (!arn) return missing('not in the central policy');
+          return h.status === 'covered' ? covered(`central policy (v${version(arn)})`) : partial(h.how);
+        }
+        const sub = subscriptions.get(key(a.id, region));
+        return sub ? covered(`own subscription (v${version(sub)})`) : missing('not subscribed');
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Detective, Inspector, Macie
+
+const detective: Control = {
+  id: 'detective',
+  group: 'Detective',
+  label: 'Detective',
+  prepare(ctx) {
+    const admins = adminRegions(ctx, 'aws_detective_organization_admin_account');
+    const graphs = new Set(ctx.all('aws_detective_graph').map((g) => key(g.account, g.region)));
+    const graphRegions = new Set(ctx.all('aws_detective_graph').map((g) => g.region));
+    const members = new Set(ctx.all('aws_detective_member').flatMap((m) => ids(m.body.account_id).map((id) => key(id, m.region))));
+    const auto = new Set(ctx.all('aws_detective_organization_configuration').filter((c) => c.body.auto_enable === true).map((c) => c.region));
+    return (a, region) => {
+      if (graphs.has(key(a.id, region))) return covered('behavior graph (admin)');
+      if (members.has(key(a.id, region)) && graphRegions.has(region)) {
+        return withAdmin(covered('enrolled (aws_detective_member)'), admins, region, 'aws_detective_organization_admin_account');
+      }
+      if (auto.has(region)) return partial(NEW_ONLY);
+      return missing();
+    };
+  },
+};
+
+const INSPECTOR_SCANS = [
+  { type: 'EC2', field: 'ec2', label: 'EC2 scanning' },
+  { type: 'ECR', field: 'ecr', label: 'ECR scanning' },
+  { type: 'LAMBDA', field: 'lambda', label: 'Lambda scanning' },
+  { type: 'LAMBDA_CODE', field: 'lambda_code', label: 'Lambda code scanning' },
+] as const;
+
+function inspectorScan(scan: (typeof INSPECTOR_SCANS)[number]): Control {
+  return {
+    id: `inspector-${scan.type.toLowerCase().replace(/_/g, '-')}`,
+    group: 'Inspector',
+    label: scan.label,
+    prepare(ctx) {
+      const admins = adminRegions(ctx, 'aws_inspector2_delegated_admin_account');
+      // Enabler account ids -> how: the admin enables itself; members need an association as well.
+      const enabled = new Map<string, SynthResource>();
+      for (const e of ctx.all('aws_inspector2_enabler')) {
+        if (!list(e.body.resource_types).includes(scan.type)) continue;
+        for (const id of ids(e.body.account_ids)) enabled.set(key(id, e.region), e);
+      }
+      const associated = new Set(
+        ctx.all('aws_inspector2_member_association').flatMap((m) => ids(m.body.account_id).map((id) => key(id, m.region))),
+      );
+      const auto = new Set(
+        ctx.all('aws_inspector2_organization_configuration').filter((c) => block(c.body.auto_enable)?.[scan.field] === true).map((c) => c.region),
+      );
+      return (a, region) => {
+        const e = enabled.get(key(a.id, region));
+        if (e && e.account === a.id) return covered('own enabler');
+        if (e) {
+          if (!associated.has(key(a.id, region))) return partial('enabler without member association');
+          return withAdmin(covered('enrolled (member association + enabler)'), admins, region, 'aws_inspector2_delegated_admin_account');
+        }
+        if (auto.has(region)) return partial(NEW_ONLY);
+        return missing();
+      };
+    },
+  };
+}
+
+const macie: Control = {
+  id: 'macie',
+  group: 'Macie',
+  label: 'Macie',
+  prepare(ctx) {
+    const admins = adminRegions(ctx, 'aws_macie2_organization_admin_account');
+    const own = new Set(ctx.all('aws_macie2_account').filter((m) => (m.body.status ?? 'ENABLED') === 'ENABLED').map((m) => key(m.account, m.region)));
+    const members = new Set(
+      ctx.all('aws_macie2_member').filter((m) => (m.body.status ?? 'ENABLED') === 'ENABLED').flatMap((m) => ids(m.body.account_id).map((id) => key(id, m.region))),
+    );
+    const auto = new Set(ctx.all('aws_macie2_organization_configuration').filter((c) => c.body.auto_enable === true).map((c) => c.region));
+    return (a, region) => {
+      if (own.has(key(a.id, region))) return covered('own Macie account');
+      if (members.has(key(a.id, region))) return withAdmin(covered('enrolled (aws_macie2_member)'), admins, region, 'aws_macie2_organization_admin_account');
+      if (auto.has(region)) return partial(NEW_ONLY);
+      return missing();
+    };
+  },
+};
+
+const accessAnalyzer: Control = {
+  id: 'access-analyzer',
+  group: 'IAM Access Analyzer',
+  label: 'External access analyzer',
+  prepare(ctx) {
+    const analyzers = ctx.all('aws_accessanalyzer_analyzer');
+    const org = new Set(analyzers.filter((x) => x.body.type === 'ORGANIZATION').map((x) => x.region));
+    const own = new Set(analyzers.filter((x) => (x.body.type ?? 'ACCOUNT') === 'ACCOUNT').map((x) => key(x.account, x.region)));
+    return (a, region) => (org.has(region) ? covered('organization analyzer') : own.has(key(a.id, region)) ? covered('own analyzer') : missing());
+  },
+};
+
+// ---------------------------------------------------------------- Firewall Manager
+
+const FMS_POLICY_TYPES: { type: string; label: string }[] = [
+  { type: 'WAFV2', label: 'WAF (web ACLs)' },
+  { type: 'SHIELD_ADVANCED', label: 'Shield Advanced' },
+  { type: 'SECURITY_GROUPS_CONTENT_AUDIT', label: 'Security group content audit' },
+  { type: 'SECURITY_GROUPS_USAGE_AUDIT', label: 'Security group usage audit' },
+  { type: 'SECURITY_GROUPS_COMMON', label: 'Common security groups' },
+  { type: 'NETWORK_FIREWALL', label: 'Network Firewall' },
+  { type: 'DNS_FIREWALL', label: 'Route 53 DNS Firewall' },
+  { type: 'NETWORK_ACL_COMMON', label: 'Network ACLs' },
+];
+
+/** Whether a policy's include/exclude maps put an account in scope. */
+export function fmsInScope(policy: Record<string, any>, a: Account): boolean {
+  const inc = block(policy.include_map);
+  const exc = block(policy.exclude_map);
+  const hit = (m: Record<string, any> | undefined) =>
+    !!m && (ids(m.account).includes(a.id) || (a.ouId !== undefined && ids(m.orgunit).includes(a.ouId)));
+  if (inc && (list(inc.account).length > 0 || list(inc.orgunit).length > 0)) return hit(inc);
+  return !hit(exc);
+}
+
+function fmsPolicy(t: (typeof FMS_POLICY_TYPES)[number]): Control {
+  return {
+    id: `fms-${t.type.toLowerCase().replace(/_/g, '-')}`,
+    group: 'Firewall Manager',
+    label: t.label,
+    prepare(ctx) {
+      const hasAdmin = ctx.all('aws_fms_admin_account').length > 0;
+      const recording = configRecording(ctx);
+      const policies = ctx.all('aws_fms_policy').filter((p) => block(p.body.security_service_policy_data)?.type === t.type);
+      return (a, region) => {
+        const inScope = policies.filter((p) => p.region === region && fmsInScope(p.body, a));
+        if (inScope.length === 0) {
+          return policies.some((p) => p.region === region) ? missing('account out of policy scope') : missing();
+        }
+        const names = inScope.map((p) => String(p.body.name ?? p.name)).join(', ');
+        const audit = inScope.every((p) => p.body.remediation_enabled !== true) ? ' (audit only)' : '';
+        if (!hasAdmin) return partial(`${names}, but no aws_fms_admin_account`);
+        if (recording(a, region).status !== 'covered') return partial(`${names}, but no AWS Config recording here (FMS needs it)`);
+        return covered(`policy ${names}${audit}`);
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- CloudTrail
+
+const orgTrail: Control = {
+  id: 'cloudtrail',
+  group: 'CloudTrail',
+  label: 'Organization trail',
+  prepare(ctx) {
+    const trails = ctx.all('aws_cloudtrail').filter((t) => t.body.enable_logging !== false);
+    return (a, region) => {
+      const covers = (t: SynthResource) => t.body.is_multi_region_trail === true || t.region === region;
+      const org = trails.find((t) => t.body.is_organization_trail === true && covers(t));
+      if (org) {
+        const validated = org.body.enable_log_file_validation === true ? '' : ', no log file validation';
+        return covered(`organization trail ${String(org.body.name ?? org.name)}${validated}`);
+      }
+      const own = trails.find((t) => t.account === a.id && covers(t));
+      return own ? covered(`own trail ${String(own.body.name ?? own.name)}`) : missing('no trail logs this account here');
+    };
+  },
+};
+
+// ---------------------------------------------------------------- Account baseline
+
+function configRecording(ctx: CoverageContext): (a: Account, region: string) => Cell {
+  const recorders = new Set(ctx.all('aws_config_configuration_recorder').map((r) => key(r.account, r.region)));
+  const started = new Set(
+    ctx.all('aws_config_configuration_recorder_status').filter((s) => s.body.is_enabled === true).map((s) => key(s.account, s.region)),
+  );
+  return (a, region) => {
+    const k = key(a.id, region);
+    if (recorders.has(k) && started.has(k)) return covered('own recorder');
+    if (recorders.has(k)) return partial('recorder never started (no enabled recorder status)');
+    return missing();
+  };
+}
+
+const baseline: Control[] = [
+  {
+    id: 'ebs-encryption',
+    group: 'Baseline',
+    label: 'EBS encryption by default',
+    prepare(ctx) {
+      const on = new Set(ctx.all('aws_ebs_encryption_by_default').filter((r) => r.body.enabled !== false).map((r) => key(r.account, r.region)));
+      return (a, region) => (on.has(key(a.id, region)) ? covered('own setting') : missing());
+    },
+  },
+  {
+    id: 's3-block-public-access',
+    group: 'Baseline',
+    label: 'S3 account Block Public Access',
+    prepare(ctx) {
+      const flags = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+      return (a) => {
+        const bpa = ctx.all('aws_s3_account_public_access_block').find((r) => (isLiteral(r.body.account_id) ? r.body.account_id : r.account) === a.id);
+        if (!bpa) return missing();
+        const off = flags.filter((f) => bpa.body[f] !== true);
+        return off.length === 0 ? covered('own setting (account-wide)') : partial(`not set: ${off.join(', ')}`);
+      };
+    },
+  },
+  {
+    id: 'password-policy',
+    group: 'Baseline',
+    label: 'IAM password policy (CIS)',
+    prepare(ctx) {
+      return (a) => {
+        const p = ctx.own('aws_iam_account_password_policy', a)[0];
+        if (!p) return missing();
+        const weak = [
+          Number(p.body.minimum_password_length ?? 0) < 14 ? 'length < 14' : undefined,
+          Number(p.body.password_reuse_prevention ?? 0) < 24 ? 'reuse prevention < 24' : undefined,
+        ].filter(Boolean);
+        return weak.length === 0 ? covered('own policy (account-wide)') : partial(`weaker than CIS: ${weak.join(', ')}`);
+      };
+    },
+  },
+  {
+    id: 'ebs-snapshot-block-public-access',
+    group: 'Baseline',
+    label: 'EBS snapshot public sharing blocked',
+    prepare(ctx) {
+      const state = new Map(ctx.all('aws_ebs_snapshot_block_public_access').map((r) => [key(r.account, r.region), String(r.body.state)]));
+      return (a, region) => {
+        const s = state.get(key(a.id, region));
+        return s === 'block-all-sharing' ? covered('own setting') : s === 'block-new-sharing' ? partial('new sharing only') : missing();
+      };
+    },
+  },
+  {
+    id: 'ami-block-public-access',
+    group: 'Baseline',
+    label: 'AMI public sharing blocked',
+    prepare(ctx) {
+      const on = new Set(ctx.all('aws_ec2_image_block_public_access').filter((r) => r.body.state === 'block-new-sharing').map((r) => key(r.account, r.region)));
+      return (a, region) => (on.has(key(a.id, region)) ? covered('own setting') : missing());
+    },
+  },
+  {
+    id: 'config-recorder',
+    group: 'Baseline',
+    label: 'AWS Config recorder',
+    prepare: configRecording,
+  },
+];
+
+/** Every control of the report, in display order. */
+export const CONTROLS: readonly Control[] = [
+  {
+    id: 'guardduty',
+    group: 'GuardDuty',
+    label: 'GuardDuty',
+    prepare: (ctx) => guardDutyBase(ctx).cell,
+  },
+  ...GUARDDUTY_PLANS.map(guardDutyPlan),
+  securityHub,
+  ...SECURITY_HUB_STANDARD_FAMILIES.map(securityHubStandard),
+  detective,
+  ...INSPECTOR_SCANS.map(inspectorScan),
+  macie,
+  accessAnalyzer,
+  ...FMS_POLICY_TYPES.map(fmsPolicy),
+  orgTrail,
+  ...baseline,
+];

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
+import { computeCoverage, readSynthesized, SynthOutputError } from './coverage';
+import { renderHtml, renderMarkdown, type MarkdownOptions } from './render';
+
+const USAGE = `usage: report [--config <org.yaml>] [--out <cdktf output dir>] [--report-dir <dir>] [--details all|gaps|none]
+
+Coverage of the organization (accounts x governed regions x controls), computed from the synthesized
+stacks. Without --out it synthesizes the config first (into $CDKTF_OUTDIR or cdktf.out), so the report
+always matches the config; with --out it reads that directory as is (e.g. what CI just planned).
+Writes <report-dir>/coverage.md and <report-dir>/coverage.html (default report-dir: reports).`;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Synthesizes `configFile` into `outdir`; throws on failure. */
+export type Synthesize = (configFile: string, outdir: string) => void;
+
+/** The real synth entry point (dist/main.js), so the report sees exactly what `npm run synth` writes. */
+const synthWithCli: Synthesize = (configFile, outdir) => {
+  const entry = path.join(__dirname, '..', '..', 'main.js');
+  const r = spawnSync(process.execPath, [entry], {
+    env: { ...process.env, ORG_CONFIG: configFile, CDKTF_OUTDIR: outdir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) throw new SynthOutputError(`synth failed (exit ${r.status ?? r.signal}); fix the errors above`);
+};
+
+export function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+  synthesize: Synthesize = synthWithCli,
+): number {
+  let configFile = configPathFromEnv(env);
+  let outdir: string | undefined;
+  let reportDir = 'reports';
+  let details: MarkdownOptions['details'] = 'all';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '-h' || a === '--help') {
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      } else if (a === '--config') configFile = path.resolve(next());
+      else if (a === '--out') outdir = path.resolve(next());
+      else if (a === '--report-dir') reportDir = next();
+      else if (a === '--details') {
+        const d = next();
+        if (d !== 'all' && d !== 'gaps' && d !== 'none') throw new Error(`--details must be all, gaps or none, got "${d}"`);
+        details = d;
+      } else throw new Error(`unknown argument ${a}`);
+    } catch (e) {
+      io.stderr(`report: ${(e as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+  }
+
+  try {
+    const config = loadConfig(configFile);
+    if (!outdir) {
+      outdir = path.resolve(env.CDKTF_OUTDIR || 'cdktf.out');
+      synthesize(configFile, outdir);
+    }
+    const coverage = computeCoverage(config, readSynthesized(outdir));
+    const relative = path.relative(process.cwd(), outdir);
+    const source = relative && !relative.startsWith('..') ? relative : outdir;
+    mkdirSync(reportDir, { recursive: true });
+    const mdFile = path.join(reportDir, 'coverage.md');
+    const htmlFile = path.join(reportDir, 'coverage.html');
+    writeFileSync(mdFile, `${renderMarkdown(coverage, { details, source })}\n`);
+    writeFileSync(htmlFile, renderHtml(coverage, { source, generatedAt: new Date().toISOString() }));
+    const cells = coverage.cells.flat(2);
+    const n = (s: string) => cells.filter((c) => c.status === s).length;
+    io.stdout(
+      `coverage: ${coverage.accounts.length} accounts x ${coverage.regions.length} regions x ${coverage.controls.length} controls: ` +
+        `${n('covered')} covered, ${n('partial')} partial, ${n('missing')} not covered\n` +
+        `wrote ${mdFile} and ${htmlFile}\n`,
+    );
+    for (const w of coverage.warnings) io.stderr(`warning: ${w}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof SynthOutputError) {
+      io.stderr(`report: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,151 @@
+import { tally, type Coverage } from './coverage';
+import type { Cell, Status } from './model';
+
+const SYMBOL: Record<Status, string> = { covered: '✅', partial: '🟡', missing: '❌' };
+const WORD: Record<Status, string> = { covered: 'covered', partial: 'partial', missing: 'not covered' };
+
+/** Every cell of a control in one region, across accounts. */
+function column(cov: Coverage, control: number, region: number): Cell[] {
+  return cov.accounts.map((_, a) => cov.cells[control][a][region]);
+}
+
+function summaryCell(cells: Cell[]): { status: Status; text: string } {
+  const t = tally(cells);
+  const status: Status = t.covered === cells.length ? 'covered' : t.missing === cells.length ? 'missing' : 'partial';
+  return { status, text: `${t.covered}/${cells.length}` };
+}
+
+function md(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export interface MarkdownOptions {
+  /** Per-account tables: all (default), only accounts with a gap, or none (summary only). */
+  details?: 'all' | 'gaps' | 'none';
+  source?: string;
+}
+
+export function renderMarkdown(cov: Coverage, options: MarkdownOptions = {}): string {
+  const details = options.details ?? 'all';
+  const all = cov.cells.flat(2);
+  const t = tally(all);
+  const out: string[] = ['## org-guard coverage', ''];
+  out.push(
+    `Organization \`${cov.organizationId}\`: ${cov.accounts.length} accounts x ${cov.regions.length} governed regions x ${cov.controls.length} controls ` +
+      `= ${all.length} cells: **${t.covered} covered, ${t.partial} partial, ${t.missing} not covered**.` +
+      (options.source ? ` Computed from the synthesized stacks in \`${options.source}\`.` : ''),
+    '',
+    `Legend: ${SYMBOL.covered} covered · ${SYMBOL.partial} partial · ${SYMBOL.missing} not covered. Summary cells count covered accounts.`,
+    '',
+  );
+  for (const w of cov.warnings) out.push(`> ⚠️ ${w}`, '');
+
+  out.push(`| control | ${cov.regions.join(' | ')} |`, `|---|${cov.regions.map(() => '---').join('|')}|`);
+  cov.controls.forEach((c, ci) => {
+    const cells = cov.regions.map((_, ri) => {
+      const s = summaryCell(column(cov, ci, ri));
+      return `${SYMBOL[s.status]} ${s.text}`;
+    });
+    out.push(`| ${md(c.group === c.label ? c.label : `${c.group}: ${c.label}`)} | ${cells.join(' | ')} |`);
+  });
+  out.push('');
+
+  if (details === 'none') return out.join('\n');
+  cov.accounts.forEach((a, ai) => {
+    const mine = cov.cells.map((byAccount) => byAccount[ai]);
+    const at = tally(mine.flat());
+    if (details === 'gaps' && at.covered === mine.flat().length) return;
+    out.push(
+      `<details><summary><b>${a.name}</b> (${a.id}, ${a.role}): ${at.covered} covered, ${at.partial} partial, ${at.missing} not covered</summary>`,
+      '',
+      `| control | ${cov.regions.join(' | ')} |`,
+      `|---|${cov.regions.map(() => '---').join('|')}|`,
+    );
+    cov.controls.forEach((c, ci) => {
+      const cells = mine[ci].map((cell) => `${SYMBOL[cell.status]} ${md(cell.how)}`);
+      out.push(`| ${md(c.group === c.label ? c.label : `${c.group}: ${c.label}`)} | ${cells.join(' | ')} |`);
+    });
+    out.push('', '</details>', '');
+  });
+  return out.join('\n');
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+/** A single HTML file, no external assets: a heatmap of controls x (account, region). */
+export function renderHtml(cov: Coverage, options: { source?: string; generatedAt?: string } = {}): string {
+  const all = cov.cells.flat(2);
+  const t = tally(all);
+  const regionHeads = cov.regions.map((r) => `<th class="r" title="${esc(r)}">${esc(r)}</th>`).join('');
+  const rows: string[] = [];
+  let group = '';
+  cov.controls.forEach((c, ci) => {
+    if (c.group !== group) {
+      group = c.group;
+      rows.push(`<tr class="g"><th colspan="${1 + cov.regions.length * (cov.accounts.length + 1)}">${esc(group)}</th></tr>`);
+    }
+    const summary = cov.regions.map((_, ri) => {
+      const s = summaryCell(column(cov, ci, ri));
+      return `<td class="${s.status} sum" title="${esc(`${c.label} in ${cov.regions[ri]}: ${s.text} accounts covered`)}">${s.text}</td>`;
+    });
+    const cells = cov.accounts.map((a, ai) =>
+      cov.regions.map((r, ri) => {
+        const cell = cov.cells[ci][ai][ri];
+        const title = `${a.name} (${a.id}) · ${r} · ${c.label}: ${WORD[cell.status]} — ${cell.how}`;
+        return `<td class="${cell.status}" title="${esc(title)}">${SYMBOL[cell.status]}</td>`;
+      }).join(''),
+    );
+    rows.push(`<tr><th class="c">${esc(c.label)}</th>${summary.join('')}${cells.join('')}</tr>`);
+  });
+  const accountHeads = cov.accounts
+    .map((a) => `<th colspan="${cov.regions.length}" class="a" title="${esc(`${a.id} (${a.role})`)}">${esc(a.name)}<br><small>${esc(a.id)}</small></th>`)
+    .join('');
+  const warnings = cov.warnings.map((w) => `<p class="warn">⚠️ ${esc(w)}</p>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>org-guard coverage: ${esc(cov.organizationId)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1f2328; }
+h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
+.meta, .legend { margin: .25rem 0; }
+.wrap { overflow: auto; max-height: 85vh; border: 1px solid #d0d7de; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #d0d7de; padding: 2px 4px; text-align: center; white-space: nowrap; }
+thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2; }
+thead tr:nth-child(2) th { top: 2.6rem; }
+th.c { position: sticky; left: 0; background: #fff; text-align: left; font-weight: normal; z-index: 1; }
+tr.g th { background: #eaeef2; text-align: left; position: sticky; left: 0; }
+th.r { font-size: 11px; font-weight: normal; }
+td.covered { background: #dafbe1; } td.partial { background: #fff8c5; } td.missing { background: #ffebe9; }
+td.sum { font-weight: 600; }
+td.sum + td:not(.sum), th.a { border-left: 2px solid #57606a; }
+.warn { color: #9a6700; }
+</style>
+</head>
+<body>
+<h1>org-guard coverage: ${esc(cov.organizationId)}</h1>
+<p class="meta">${cov.accounts.length} accounts × ${cov.regions.length} governed regions × ${cov.controls.length} controls = ${all.length} cells:
+<b>${t.covered} covered</b>, <b>${t.partial} partial</b>, <b>${t.missing} not covered</b>.
+${options.source ? `Computed from the synthesized stacks in <code>${esc(options.source)}</code>.` : ''}
+${options.generatedAt ? `Generated ${esc(options.generatedAt)}.` : ''}</p>
+<p class="legend">✅ covered · 🟡 partial · ❌ not covered. Hover a cell for how the account is covered (organization auto-enable or its own resource) or what is missing. The first column group counts covered accounts per region.</p>
+${warnings}
+<div class="wrap">
+<table>
+<thead>
+<tr><th class="c" rowspan="2">control</th><th colspan="${cov.regions.length}">all accounts</th>${accountHeads}</tr>
+<tr>${regionHeads.repeat(cov.accounts.length + 1)}</tr>
+</thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</div>
+</body>
+</html>
+`;
+}
