@@ -2,11 +2,11 @@ import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './config/load';
 import { servicesWarnings } from './config/sections/services';
 import { buildApp } from './app';
-import { SHARD_ENV, skipTokenCreationTraces, synthOrganization } from './synth';
+import { SHARD_ENV, tuneCdktf, synthOrganization } from './synth';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
 async function main(): Promise<void> {
-  skipTokenCreationTraces();
+  tuneCdktf();
   // cdktf runs `terraform version` to validate import blocks; no update check over the network.
   process.env.CHECKPOINT_DISABLE ??= '1';
   const config = loadConfig();

@@ -137,14 +137,34 @@ function carryOverTerraformState(from: string, to: string): void {
 }
 
 /**
- * cdktf records a full stack trace for every token it creates (each nested block of each resource),
- * only to decorate error messages; at 100,000+ resources that is most of the build time. Synth skips it
- * unless ORG_GUARD_TOKEN_TRACES=1 (for debugging a token error).
+ * Two cdktf costs that grow with the app and buy nothing here; ORG_GUARD_CDKTF_DEFAULTS=1 restores both.
+ * - A full stack trace for every token (each nested block of each resource), kept only to decorate
+ *   token error messages: at 100,000+ resources that was most of the build time.
+ * - `terraform version` run once per import block to check Terraform >= 1.5: the answer cannot change
+ *   within one synth, so it is asked once per command.
+ * Both patch modules of the pinned cdktf 0.21.0, whose callers read these members at call time.
  */
-export function skipTokenCreationTraces(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.ORG_GUARD_TOKEN_TRACES === '1') return;
-  // Pinned cdktf 0.21.0: callers read this export at call time, so replacing it takes effect everywhere.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+export function tuneCdktf(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.ORG_GUARD_CDKTF_DEFAULTS === '1') return;
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
   traces.captureStackTrace = () => [];
+
+  const { ValidateBinaryVersion } = require('cdktf/lib/validations/validate-binary-version') as {
+    ValidateBinaryVersion: { prototype: { validate(this: BinaryVersionCheck): string[] } };
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const check = ValidateBinaryVersion.prototype.validate;
+  const answers = new Map<string, string[]>();
+  ValidateBinaryVersion.prototype.validate = function (this: BinaryVersionCheck) {
+    const key = `${this.versionCommand}\0${this.versionConstraint}\0${this.hint ?? ''}`;
+    if (!answers.has(key)) answers.set(key, check.call(this));
+    return answers.get(key)!;
+  };
+}
+
+interface BinaryVersionCheck {
+  versionCommand: string;
+  versionConstraint: string;
+  hint?: string;
 }

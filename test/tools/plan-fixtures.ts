@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * Real Terraform plans, produced offline: `terraform_data` is built into Terraform, so `init` needs
+ * no provider download and `apply` touches nothing outside a local state file.
+ */
+const env = {
+  ...process.env,
+  TF_IN_AUTOMATION: '1',
+  CHECKPOINT_DISABLE: '1',
+  TF_INPUT: '0',
+  // No user CLI config (plugin mirrors, credentials) may leak into the fixtures.
+  TF_CLI_CONFIG_FILE: path.join(tmpdir(), 'org-guard-no-terraformrc'),
+};
+
+function tf(dir: string, ...args: string[]): string {
+  try {
+    return execFileSync('terraform', args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  } catch (e: any) {
+    throw new Error(`terraform ${args.join(' ')} failed in ${dir} (the terraform CLI must be on PATH):\n${e.stderr ?? e.message}`);
+  }
+}
+
+/** Applies `before` with local state, then plans `after`; returns `terraform show -json` of that plan. */
+export function realPlanJson(before: string | null, after: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-plan-'));
+  const write = (text: string) => writeFileSync(path.join(dir, 'main.tf'), text);
+  if (before !== null) {
+    write(before);
+    tf(dir, 'init', '-input=false', '-no-color');
+    tf(dir, 'apply', '-auto-approve', '-input=false', '-no-color');
+  }
+  write(after);
+  tf(dir, 'init', '-input=false', '-no-color');
+  tf(dir, 'plan', '-out=plan.out', '-input=false', '-no-color');
+  return tf(dir, 'show', '-json', 'plan.out');
+}
+
+export const INITIAL = `
+resource "terraform_data" "unchanged" { input = "same" }
+resource "terraform_data" "updated" { input = "v1" }
+resource "terraform_data" "replaced" { triggers_replace = "t1" }
+resource "terraform_data" "deleted" { input = "bye" }
+`;
+
+/** From INITIAL: an input change (update), a triggers_replace change (replace), a removal (delete) and a new resource. */
+export const CHANGED = `
+resource "terraform_data" "unchanged" { input = "same" }
+resource "terraform_data" "updated" { input = "v2" }
+resource "terraform_data" "replaced" { triggers_replace = "t2" }
+resource "terraform_data" "added" { input = "hello" }
+`;
+
+export const CREATES_ONLY = `
+resource "terraform_data" "one" { input = 1 }
+resource "terraform_data" "two" { input = 2 }
+resource "terraform_data" "three" { input = 3 }
+`;
+
+/**
+ * Dresses a real plan's changes as AWS resources: `rename` maps a terraform_data address to an AWS
+ * type and name (and the attributes it had); Terraform's own action lists are kept untouched.
+ */
+export function asAws(
+  planJson: string,
+  rename: Record<string, { type: string; name: string; before?: Record<string, unknown> }>,
+): string {
+  const plan = JSON.parse(planJson);
+  for (const rc of plan.resource_changes) {
+    const to = rename[rc.address];
+    if (!to) continue;
+    rc.type = to.type;
+    rc.name = to.name;
+    rc.address = `${to.type}.${to.name}`;
+    rc.provider_name = 'registry.terraform.io/hashicorp/aws';
+    if (to.before && rc.change.before) rc.change.before = { ...rc.change.before, ...to.before };
+  }
+  return JSON.stringify(plan);
+}
