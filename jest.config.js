@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup.ts'],
+  // Jest's default on 2 cores is one worker; the synth-heavy suites are CPU-bound, so use every core.
+  maxWorkers: '100%',
   transform: {
     // Type checking is done once by `tsc -p test/tsconfig.json`; isolatedModules there makes ts-jest transpile only.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],

@@ -1,0 +1,4 @@
+import { tuneCdktf } from '../synth';
+
+// Tests synthesize with the same cdktf tuning as `cdktf synth` does.
+tuneCdktf();
