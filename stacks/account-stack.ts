@@ -30,7 +30,7 @@ export class AccountStack extends TerraformStack {
     this.config = props.config;
     this.role = props.role;
     this.accountId = props.accountId;
-    const { organization, deployment, tags } = props.config;
+    const { organization, deployment } = props.config;
 
     const roleName = props.role === 'management' ? deployment.managementRoleName : deployment.roleName;
     this.provider = new AwsProvider(this, 'aws', {
@@ -39,7 +39,7 @@ export class AccountStack extends TerraformStack {
       assumeRole: roleName
         ? [{ roleArn: roleArnFor(props.accountId, roleName), sessionName: deployment.sessionName }]
         : undefined,
-      defaultTags: [{ tags: { ManagedBy: 'org-guard', OrgGuardStack: name, ...tags } }],
+      defaultTags: [{ tags: this.defaultTags }],
     });
 
     configureBackend(this, name, props.config);
@@ -65,6 +65,11 @@ export class AccountStack extends TerraformStack {
         bucketInThisStack: props.role === 'log-archive',
       });
     }
+  }
+
+  /** Tags of every resource of this stack (every provider of the stack sets them). */
+  get defaultTags(): Record<string, string> {
+    return { ManagedBy: 'org-guard', OrgGuardStack: this.node.id, ...this.config.tags };
   }
 
   get homeRegion(): string {

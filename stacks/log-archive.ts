@@ -4,7 +4,7 @@ import { logReaders } from '../config/sections/logging';
 import { LogArchive } from '../modules/log-archive';
 import { logArchiveNames } from '../modules/names';
 import { AccountStack, roleArnFor } from './account-stack';
-import { addOwnRegistrations } from './security-services';
+import { addOwnRegistrations } from './wiring/security-services';
 
 /** Log-archive account: every log destination of the organization (trail, Config, firewall logs). */
 export class LogArchiveStack extends AccountStack {

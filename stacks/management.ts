@@ -4,7 +4,7 @@ import { AccountStack } from './account-stack';
 import { Guardrails } from '../modules/guardrails';
 import { CostBudget } from '../modules/budget';
 import { Organization } from '../modules/organization';
-import { addManagementServices } from './security-services';
+import { addManagementServices } from './wiring/security-services';
 import { ROOT_TARGET } from '../config/sections/guardrails';
 import { budgetRecipients } from '../config/sections/budget';
 import { OrganizationTrail } from '../modules/organization-trail';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { MemberAccount, OrgConfig } from '../config/schema';
 import { AccountStack } from './account-stack';
-import { addOwnRegistrations } from './security-services';
+import { addOwnRegistrations } from './wiring/security-services';
 
 /** A workload account: the baseline plus its own registrations with the security services. */
 export class MemberStack extends AccountStack {

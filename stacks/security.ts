@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import type { OrgConfig } from '../config/schema';
 import { AccountStack } from './account-stack';
-import { addSecurityServices } from './security-services';
-import { addFirewallManager } from './firewall-manager';
+import { addSecurityServices } from './wiring/security-services';
+import { addFirewallManager } from './wiring/firewall-manager';
 import { FindingsNotifications } from '../modules/findings-notifications';
 import { guardDutySeverityThreshold } from '../config/sections/notifications';
 

@@ -1,15 +1,15 @@
-import type { OrgConfig } from '../config/schema';
-import { effectiveScope, resolveAccount, type FmsScopeConfig } from '../config/sections/firewall-manager';
-import { AWS_MANAGED_DOMAIN_LIST_IDS } from '../modules/dns-firewall-managed-lists';
-import { FmsDnsFirewallPolicy } from '../modules/fms-dns-firewall-policy';
-import { FmsNetworkFirewallPolicy } from '../modules/fms-network-firewall-policy';
-import type { FmsPolicyScope } from '../modules/fms-policy-base';
-import { FmsSecurityGroupAudit } from '../modules/fms-security-group-audit-policy';
-import { FmsShieldPolicy } from '../modules/fms-shield-policy';
-import { FmsWafPolicy } from '../modules/fms-waf-policy';
-import { logArchiveNames } from '../modules/names';
-import { WafLogDelivery } from '../modules/waf-log-delivery';
-import type { AccountStack } from './account-stack';
+import type { OrgConfig } from '../../config/schema';
+import { effectiveScope, resolveAccount, type FmsScopeConfig } from '../../config/sections/firewall-manager';
+import { AWS_MANAGED_DOMAIN_LIST_IDS } from '../../modules/dns-firewall-managed-lists';
+import { FmsDnsFirewallPolicy } from '../../modules/fms-dns-firewall-policy';
+import { FmsNetworkFirewallPolicy } from '../../modules/fms-network-firewall-policy';
+import type { FmsPolicyScope } from '../../modules/fms-policy-base';
+import { FmsSecurityGroupAudit } from '../../modules/fms-security-group-audit-policy';
+import { FmsShieldPolicy } from '../../modules/fms-shield-policy';
+import { FmsWafPolicy } from '../../modules/fms-waf-policy';
+import { logArchiveNames } from '../../modules/names';
+import { WafLogDelivery } from '../../modules/waf-log-delivery';
+import type { AccountStack } from '../account-stack';
 
 /** CloudFront-scope WAF and Shield resources exist only in us-east-1. */
 const GLOBAL_REGION = 'us-east-1';

@@ -1,25 +1,21 @@
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { OrgConfig } from '../config/schema';
-import { enrolsFromOwnStack, serviceRegions } from '../config/sections/services';
-import { Organization } from '../modules/organization';
-import { DelegatedAdmins } from '../modules/delegated-admins';
-import { GuardDutyOrganization } from '../modules/guardduty';
-import { SecurityHubCentralConfiguration } from '../modules/security-hub';
-import { DetectiveOrganization } from '../modules/detective';
-import { InspectorOrganization } from '../modules/inspector';
-import { MacieOrganization } from '../modules/macie';
-import { AccessAnalyzerOrganization } from '../modules/access-analyzer';
-import { ConfigOrganizationAggregator } from '../modules/config-aggregator';
-import { MemberRegistrations } from '../modules/member-registrations';
-import { roleArnFor, type AccountStack } from './account-stack';
+import type { OrgConfig } from '../../config/schema';
+import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
+import { Organization } from '../../modules/organization';
+import { DelegatedAdmins } from '../../modules/delegated-admins';
+import { GuardDutyOrganization } from '../../modules/guardduty';
+import { SecurityHubCentralConfiguration } from '../../modules/security-hub';
+import { DetectiveOrganization } from '../../modules/detective';
+import { InspectorOrganization } from '../../modules/inspector';
+import { MacieOrganization } from '../../modules/macie';
+import { AccessAnalyzerOrganization } from '../../modules/access-analyzer';
+import { ConfigOrganizationAggregator } from '../../modules/config-aggregator';
+import { MemberRegistrations } from '../../modules/member-registrations';
+import { roleArnFor, type AccountStack } from '../account-stack';
 
 // Wiring of the organization-wide security services into the account stacks: config in, constructs out.
 // Nothing here iterates over member accounts, so core stacks keep their size whatever the organization's.
-
-function stackTags(stack: AccountStack): Record<string, string> {
-  return { ManagedBy: 'org-guard', OrgGuardStack: stack.node.id, ...stack.config.tags };
-}
 
 /** Root policy types: guardrails may name them (`guardrails.enabledPolicyTypes`); default SCP and RCP. */
 function policyTypesFromConfig(cfg: OrgConfig): string[] | undefined {
@@ -47,7 +43,7 @@ export function addManagementServices(stack: AccountStack): Organization {
       assumeRole: deployment.managementRoleName
         ? [{ roleArn: roleArnFor(accounts.management.id, deployment.managementRoleName), sessionName: deployment.sessionName }]
         : undefined,
-      defaultTags: [{ tags: stackTags(stack) }],
+      defaultTags: [{ tags: stack.defaultTags }],
     });
 
   const s = cfg.services;
@@ -153,7 +149,7 @@ export function addOwnRegistrations(stack: AccountStack, account: { id: string; 
       roleArn: roleArnFor(security, cfg.deployment.roleName),
       sessionName: cfg.deployment.sessionName,
       region: cfg.organization.homeRegion,
-      tags: stackTags(stack),
+      tags: stack.defaultTags,
     },
     inspectorRegions,
     inspectorScanTypes: cfg.services.inspector.scanTypes,
