@@ -5,6 +5,12 @@ import { Macie2OrganizationConfiguration } from '@cdktf/provider-aws/lib/macie2-
 export interface MacieOrganizationProps {
   region: string;
   findingPublishingFrequency?: string;
+  /**
+   * Account id of the delegated admin. Designating the Macie admin (management stack, deployed
+   * first) enables Macie in that account, so EnableMacie would fail: when given, the existing Macie
+   * session is adopted with an import block instead of being created.
+   */
+  adminAccountId?: string;
 }
 
 /**
@@ -27,6 +33,8 @@ export class MacieOrganization extends Construct {
       status: 'ENABLED',
       findingPublishingFrequency: props.findingPublishingFrequency ?? 'FIFTEEN_MINUTES',
     });
+    // The resource id is the account id; `@region` selects the region of a v6 import.
+    if (props.adminAccountId) this.account.importFrom(`${props.adminAccountId}@${region}`);
     this.organizationConfiguration = new Macie2OrganizationConfiguration(this, 'organization-configuration', {
       region,
       autoEnable: true,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Inspector2MemberAssociation } from '@cdktf/provider-aws/lib/inspector2-member-association';
 import { Inspector2Enabler } from '@cdktf/provider-aws/lib/inspector2-enabler';
@@ -22,13 +23,23 @@ export interface MemberRegistrationsProps {
   accountId: string;
   /** Root email: Macie and Detective cannot enrol the account without it. */
   email?: string;
-  securityProvider: SecurityAdminProviderProps;
+  /**
+   * Provider for the security account: an aliased one is created from these props (member stacks),
+   * unless `provider` is given (the security stack's own, for the core accounts it enrols).
+   */
+  securityProvider?: SecurityAdminProviderProps;
+  provider?: AwsProvider;
   inspectorRegions?: readonly string[];
   inspectorScanTypes?: InspectorScanTypes;
   macieRegions?: readonly string[];
   detectiveRegions?: readonly string[];
   /** Behavior graph ARN per region; a region without one is skipped. */
   detectiveGraphArns?: Readonly<Record<string, string>>;
+  /**
+   * Resources of the same stack every registration waits for: in the management stack, the
+   * delegated-admin designations (the security account cannot enrol members before it is admin).
+   */
+  dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -43,15 +54,22 @@ export class MemberRegistrations extends Construct {
   constructor(scope: Construct, id: string, props: MemberRegistrationsProps) {
     super(scope, id);
     const sp = props.securityProvider;
-    this.provider = new AwsProvider(this, 'security-provider', {
-      alias: SECURITY_PROVIDER_ALIAS,
-      region: sp.region,
-      allowedAccountIds: [sp.securityAccountId],
-      assumeRole: [{ roleArn: sp.roleArn, sessionName: sp.sessionName }],
-      defaultTags: sp.tags ? [{ tags: sp.tags }] : undefined,
-    });
+    if (props.provider) {
+      this.provider = props.provider;
+    } else if (sp) {
+      this.provider = new AwsProvider(this, 'security-provider', {
+        alias: SECURITY_PROVIDER_ALIAS,
+        region: sp.region,
+        allowedAccountIds: [sp.securityAccountId],
+        assumeRole: [{ roleArn: sp.roleArn, sessionName: sp.sessionName }],
+        defaultTags: sp.tags ? [{ tags: sp.tags }] : undefined,
+      });
+    } else {
+      throw new Error(`${this.node.path}: give either provider or securityProvider`);
+    }
     const provider = this.provider;
     const accountId = props.accountId;
+    const after = props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn] : undefined;
 
     for (const region of props.inspectorRegions ?? []) {
       const association = new Inspector2MemberAssociation(this, `inspector-member-${region}`, {
@@ -59,6 +77,7 @@ export class MemberRegistrations extends Construct {
         region,
         accountId,
         timeouts: INSPECTOR_TIMEOUTS,
+        dependsOn: after,
       });
       // Only this member's id: an enabler never mixes the admin's id with members'.
       new Inspector2Enabler(this, `inspector-enabler-${region}`, {
@@ -79,6 +98,7 @@ export class MemberRegistrations extends Construct {
           accountId,
           email: props.email,
           status: 'ENABLED',
+          dependsOn: after,
         });
       }
       for (const region of props.detectiveRegions ?? []) {
@@ -91,6 +111,7 @@ export class MemberRegistrations extends Construct {
           emailAddress: props.email,
           graphArn,
           disableEmailNotification: true,
+          dependsOn: after,
         });
       }
     }

@@ -4,7 +4,6 @@ import { logReaders } from '../config/sections/logging';
 import { LogArchive } from '../modules/log-archive';
 import { logArchiveNames } from '../modules/names';
 import { AccountStack, roleArnFor } from './account-stack';
-import { addOwnRegistrations } from './wiring/security-services';
 
 /** Log-archive account: every log destination of the organization (trail, Config, firewall logs). */
 export class LogArchiveStack extends AccountStack {
@@ -12,7 +11,6 @@ export class LogArchiveStack extends AccountStack {
 
   constructor(scope: Construct, config: OrgConfig) {
     super(scope, 'log-archive', { config, role: 'log-archive', accountId: config.accounts.logArchive.id });
-    addOwnRegistrations(this, config.accounts.logArchive);
     const logging = config.logging;
 
     this.archive = new LogArchive(this, 'log-archive', {

@@ -98,6 +98,15 @@ test('main deploys in dependency order behind an environment approval, reviewing
   expect(jobs.plan.if).toBe("github.event_name != 'push'");
 });
 
+test('synth installs the pinned Terraform before synthesizing (cdktf validates import blocks with `terraform version`)', () => {
+  const synthSteps = steps('synth');
+  const tf = synthSteps.findIndex((s) => String(s.uses ?? '').startsWith('hashicorp/setup-terraform'));
+  const synth = synthSteps.findIndex((s) => /npm run synth/.test(s.run ?? ''));
+  expect(tf).toBeGreaterThanOrEqual(0);
+  expect(tf).toBeLessThan(synth);
+  expect(synthSteps[tf].with.terraform_version).toBe('${{ env.TERRAFORM_VERSION }}');
+});
+
 test('every run script is valid bash', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-wf-'));
   for (const [name, job] of Object.entries(jobs)) {

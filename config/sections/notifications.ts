@@ -57,6 +57,11 @@ export function checkNotifications(cfg: OrgConfig, ctx: z.RefinementCtx): void {
       else seen.set(norm(v), i);
     });
   };
+  if (n.enabled && !Object.values(n.rules).some(Boolean)) {
+    // The topic policy names the rules as its only publishers: with none, it would admit no one (an empty aws:SourceArn list).
+    fail(ctx, ['notifications', 'rules'],
+      'every rule is off, so nothing would ever reach the findings topic; turn at least one of guardDuty, securityHub, inspector, firewallManager on, or set notifications.enabled: false');
+  }
   dupes(n.emails, 'emails', 'email', (v) => v.toLowerCase());
   dupes(n.httpsEndpoints, 'httpsEndpoints', 'endpoint', (v) => v);
 }

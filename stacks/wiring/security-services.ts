@@ -1,4 +1,4 @@
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { OrgConfig } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
@@ -11,7 +11,7 @@ import { InspectorOrganization } from '../../modules/inspector';
 import { MacieOrganization } from '../../modules/macie';
 import { AccessAnalyzerOrganization } from '../../modules/access-analyzer';
 import { ConfigOrganizationAggregator } from '../../modules/config-aggregator';
-import { MemberRegistrations } from '../../modules/member-registrations';
+import { MemberRegistrations, type MemberRegistrationsProps } from '../../modules/member-registrations';
 import { roleArnFor, type AccountStack } from '../account-stack';
 
 // Wiring of the organization-wide security services into the account stacks: config in, constructs out.
@@ -64,7 +64,6 @@ export function addManagementServices(stack: AccountStack): Organization {
     ],
   });
 
-  addOwnRegistrations(stack, accounts.management);
   return org;
 }
 
@@ -85,9 +84,13 @@ export function addSecurityServices(stack: AccountStack): void {
     });
   }
 
+  // Enrolling an existing account needs the admin set up first in that service and region.
+  const adminReady: ITerraformDependable[] = [];
   const graphArns: Record<string, string> = {};
   for (const region of serviceRegions(cfg, 'detective')) {
-    graphArns[region] = new DetectiveOrganization(stack, `detective-${region}`, { region }).graph.graphArn;
+    const detective = new DetectiveOrganization(stack, `detective-${region}`, { region });
+    graphArns[region] = detective.graph.graphArn;
+    adminReady.push(detective.graph);
   }
   if (Object.keys(graphArns).length > 0) {
     new TerraformOutput(stack, 'detective_graph_arns', {
@@ -97,11 +100,27 @@ export function addSecurityServices(stack: AccountStack): void {
   }
 
   for (const region of serviceRegions(cfg, 'inspector')) {
-    new InspectorOrganization(stack, `inspector-${region}`, { region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes });
+    const inspector = new InspectorOrganization(stack, `inspector-${region}`, { region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes });
+    adminReady.push(inspector.enabler);
   }
 
   for (const region of serviceRegions(cfg, 'macie')) {
-    new MacieOrganization(stack, `macie-${region}`, { region, findingPublishingFrequency: s.macie.findingPublishingFrequency });
+    const macie = new MacieOrganization(stack, `macie-${region}`, {
+      region,
+      findingPublishingFrequency: s.macie.findingPublishingFrequency,
+      adminAccountId: securityId,
+    });
+    adminReady.push(macie.account);
+  }
+
+  // The management and log-archive accounts deploy before this stack, so their enrolment cannot sit in
+  // their own stacks (the security account is not set up yet then); two accounts keep this stack's size fixed.
+  for (const [name, account] of [['management', cfg.accounts.management], ['log-archive', cfg.accounts.logArchive]] as const) {
+    enrolAccount(stack, name, account, {
+      provider: stack.provider,
+      detectiveGraphArns: { ...cfg.services.detective.graphArns, ...graphArns },
+      dependsOn: adminReady,
+    });
   }
 
   const analyzerRegions = serviceRegions(cfg, 'accessAnalyzer');
@@ -133,17 +152,11 @@ export function addSecurityServices(stack: AccountStack): void {
  * The stack's own account enrolled with Inspector, Macie and Detective (existing accounts are not
  * covered by organization auto-enable), through one aliased provider for the security account.
  */
+/** A member account's enrolment, from its own stack through an aliased provider for the security account. */
 export function addOwnRegistrations(stack: AccountStack, account: { id: string; email?: string }): void {
   const cfg = stack.config;
-  if (!enrolsFromOwnStack(cfg, stack.node.id)) return;
-  const inspectorRegions = serviceRegions(cfg, 'inspector');
-  const macieRegions = serviceRegions(cfg, 'macie');
-  const detectiveRegions = serviceRegions(cfg, 'detective');
-  if (inspectorRegions.length + macieRegions.length + detectiveRegions.length === 0) return;
   const security = cfg.accounts.security.id;
-  new MemberRegistrations(stack, 'security-registrations', {
-    accountId: account.id,
-    email: account.email,
+  enrolAccount(stack, stack.node.id, account, {
     securityProvider: {
       securityAccountId: security,
       roleArn: roleArnFor(security, cfg.deployment.roleName),
@@ -151,10 +164,31 @@ export function addOwnRegistrations(stack: AccountStack, account: { id: string; 
       region: cfg.organization.homeRegion,
       tags: stack.defaultTags,
     },
+    detectiveGraphArns: cfg.services.detective.graphArns,
+  });
+}
+
+function enrolAccount(
+  stack: AccountStack,
+  stackName: string,
+  account: { id: string; email?: string },
+  via: Pick<MemberRegistrationsProps, 'provider' | 'securityProvider' | 'detectiveGraphArns' | 'dependsOn'>,
+): void {
+  const cfg = stack.config;
+  if (!enrolsFromOwnStack(cfg, stackName)) return;
+  const inspectorRegions = serviceRegions(cfg, 'inspector');
+  const macieRegions = serviceRegions(cfg, 'macie');
+  const detectiveRegions = serviceRegions(cfg, 'detective');
+  if (inspectorRegions.length + macieRegions.length + detectiveRegions.length === 0) return;
+  // Member stacks keep their original id; core accounts are enrolled from the security stack.
+  const id = stack.node.id === stackName ? 'security-registrations' : `registrations-${stackName}`;
+  new MemberRegistrations(stack, id, {
+    accountId: account.id,
+    email: account.email,
     inspectorRegions,
     inspectorScanTypes: cfg.services.inspector.scanTypes,
     macieRegions,
     detectiveRegions,
-    detectiveGraphArns: cfg.services.detective.graphArns,
+    ...via,
   });
 }

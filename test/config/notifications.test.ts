@@ -35,6 +35,14 @@ describe('notifications config', () => {
     expectProblem(problems, 'notifications.httpsEndpoints[2]', /already listed at index 1/);
   });
 
+  test('at least one rule when notifications are on (the topic policy admits only the rules)', () => {
+    const off = { guardDuty: false, securityHub: false, inspector: false, firewallManager: false };
+    expectProblem(problemsFor((i) => (i.notifications = { rules: off })), 'notifications.rules', /every rule is off/);
+    const input = minimalInput();
+    input.notifications = { enabled: false, rules: off };
+    expect(configOf(input).notifications.enabled).toBe(false);
+  });
+
   test('unknown rule names list the allowed ones', () => {
     expectProblem(problemsFor((i) => (i.notifications = { rules: { macie: true } })),
       'notifications.rules', /unknown key "macie"; allowed keys: guardDuty, securityHub, inspector, firewallManager/);

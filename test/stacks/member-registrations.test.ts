@@ -25,8 +25,6 @@ describe("each account's own registrations", () => {
 
   test.each([
     ['workload-prod', '444444444444'],
-    ['management', '111111111111'],
-    ['log-archive', '333333333333'],
   ])('%s: one aliased provider pinned to the security account, used by exactly its registrations', (name, accountId) => {
     const stack = stacks[name];
     const [provider] = securityProvider(stack);
@@ -64,6 +62,33 @@ describe("each account's own registrations", () => {
     });
   });
 
+  test.each([
+    ['management', '111111111111', 'mgmt@example.com'],
+    ['log-archive', '333333333333', 'logs@example.com'],
+  ])('%s deploys before the security stack, so the security stack enrols it once the admin is set up', (name, accountId, email) => {
+    expect(securityProvider(stacks[name])).toEqual([]);
+    for (const type of REGISTRATION_TYPES) expect(resourcesOf(stacks[name], type)).toEqual([]);
+
+    const sec = stacks.security;
+    const adminSetUp = (region: string) => [
+      `aws_inspector2_enabler.${byRegion(sec, 'aws_inspector2_enabler', (b) => b.account_ids.includes(SECURITY))[region][0]}`,
+      `aws_macie2_account.${byRegion(sec, 'aws_macie2_account')[region][0]}`,
+      `aws_detective_graph.${byRegion(sec, 'aws_detective_graph')[region][0]}`,
+    ];
+    for (const region of REGIONS) {
+      const [, assoc] = byRegion(sec, 'aws_inspector2_member_association', (b) => b.account_id === accountId)[region];
+      const [, macie] = byRegion(sec, 'aws_macie2_member', (b) => b.account_id === accountId)[region];
+      const [, detective] = byRegion(sec, 'aws_detective_member', (b) => b.account_id === accountId)[region];
+      expect(macie.email).toBe(email);
+      // The graph of this stack, not a copied ARN: no output round trip for the core accounts.
+      expect(detective.graph_arn).toBe(`\${aws_detective_graph.${byRegion(sec, 'aws_detective_graph')[region][0]}.graph_arn}`);
+      for (const body of [assoc, macie, detective]) {
+        expect(body.provider ?? 'aws').toBe('aws');
+        expect(body.depends_on).toEqual(expect.arrayContaining(adminSetUp(region)));
+      }
+    }
+  });
+
   test('an account without email keeps Inspector but gets no Macie or Detective membership', () => {
     const dev = stacks['workload-dev'];
     expect(Object.keys(byRegion(dev, 'aws_inspector2_member_association')).sort()).toEqual([...REGIONS].sort());
@@ -73,7 +98,9 @@ describe("each account's own registrations", () => {
 
   test('the security account, the admin, registers nothing for itself', () => {
     expect(securityProvider(stacks.security)).toEqual([]);
-    for (const type of REGISTRATION_TYPES.filter((t) => t !== 'aws_inspector2_enabler')) expect(resourcesOf(stacks.security, type)).toEqual([]);
+    for (const type of REGISTRATION_TYPES.filter((t) => t !== 'aws_inspector2_enabler')) {
+      expect(resourcesOf(stacks.security, type).map(([, b]) => b.account_id)).not.toContain(SECURITY);
+    }
   });
 
   test('no per-account Security Hub or GuardDuty resources (central configuration and ALL cover existing accounts)', () => {
@@ -107,6 +134,9 @@ describe('registrations: config switches', () => {
     for (const name of ['workload-prod', 'management', 'log-archive']) {
       expect(securityProvider(none[name])).toEqual([]);
       for (const type of REGISTRATION_TYPES) expect(resourcesOf(none[name], type)).toEqual([]);
+    }
+    for (const type of ['aws_inspector2_member_association', 'aws_macie2_member', 'aws_detective_member']) {
+      expect(resourcesOf(none.security, type)).toEqual([]);
     }
   });
 });

@@ -68,7 +68,7 @@ describe('security stack (bundled example, 4 regions)', () => {
   });
 
   test.each(REGIONS)('%s: Inspector enables the admin alone, then auto-enables EC2, ECR, Lambda and Lambda code', (region) => {
-    const [enName, enabler] = byRegion(sec, 'aws_inspector2_enabler')[region];
+    const [enName, enabler] = byRegion(sec, 'aws_inspector2_enabler', (b) => b.account_ids.includes(SECURITY))[region];
     expect(enabler.account_ids).toEqual([SECURITY]);
     expect(enabler.resource_types).toEqual(['EC2', 'ECR', 'LAMBDA', 'LAMBDA_CODE']);
     expect(enabler.timeouts.create).toBe('30m');
@@ -83,6 +83,8 @@ describe('security stack (bundled example, 4 regions)', () => {
     const [, oc] = byRegion(sec, 'aws_macie2_organization_configuration')[region];
     expect(oc.auto_enable).toBe(true);
     expect(dependsOn(oc, 'aws_macie2_account', accName)).toBe(true);
+    // The Macie designation (management) already enabled Macie in the admin: adopted, not created.
+    expect(sec.import).toEqual(expect.arrayContaining([{ to: `aws_macie2_account.${accName}`, id: `${SECURITY}@${region}` }]));
   });
 
   test.each(REGIONS)('%s: an organization Access Analyzer', (region) => {
@@ -152,10 +154,13 @@ describe('security stack (bundled example, 4 regions)', () => {
     expect(attachments.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations']);
   });
 
-  test('no member registrations in the security stack', () => {
-    for (const type of ['aws_inspector2_member_association', 'aws_macie2_member', 'aws_detective_member', 'aws_guardduty_member', 'aws_securityhub_member']) {
-      expect(resourcesOf(sec, type)).toEqual([]);
+  test('the security stack enrols only the two core accounts that deploy before it, never members', () => {
+    const core = ['111111111111', '333333333333'];
+    for (const type of ['aws_inspector2_member_association', 'aws_macie2_member', 'aws_detective_member']) {
+      const enrolled = resourcesOf(sec, type).map(([, b]) => b.account_id);
+      expect([...new Set(enrolled)].sort()).toEqual(core);
     }
+    for (const type of ['aws_guardduty_member', 'aws_securityhub_member']) expect(resourcesOf(sec, type)).toEqual([]);
     expect(sec.provider!.aws.filter((p: any) => p.alias === 'security')).toEqual([]);
   });
 });
@@ -194,7 +199,7 @@ describe('security stack: config switches', () => {
     const sec = synthOrg(configOf(input)).security;
     expect(Object.keys(byRegion(sec, 'aws_inspector2_organization_configuration')).sort()).toEqual(['ap-northeast-1', 'us-east-1', 'us-west-2']);
     expect(byRegion(sec, 'aws_inspector2_organization_configuration')['us-east-1'][1].auto_enable.lambda_code).toBe(false);
-    expect(byRegion(sec, 'aws_inspector2_enabler')['us-east-1'][1].resource_types).toEqual(['EC2', 'ECR', 'LAMBDA']);
+    expect(byRegion(sec, 'aws_inspector2_enabler', (b) => b.account_ids.includes(SECURITY))['us-east-1'][1].resource_types).toEqual(['EC2', 'ECR', 'LAMBDA']);
     expect(resourcesOf(sec, 'aws_securityhub_finding_aggregator')[0][1].specified_regions).toEqual(['eu-west-1', 'ap-northeast-1']);
     expect(resourcesOf(sec, 'aws_securityhub_configuration_policy')[0][1].configuration_policy.security_controls_configuration)
       .toEqual({ disabled_control_identifiers: ['IAM.6'] });

@@ -4,9 +4,9 @@ import { resourcesOf } from '../helpers';
 export const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
 
 /** Resources of a type keyed by their `region` argument (fails on two in one region). */
-export function byRegion(stack: TfJson, type: string): Record<string, [string, any]> {
+export function byRegion(stack: TfJson, type: string, where: (body: any) => boolean = () => true): Record<string, [string, any]> {
   const out: Record<string, [string, any]> = {};
-  for (const [name, body] of resourcesOf(stack, type)) {
+  for (const [name, body] of resourcesOf(stack, type).filter(([, b]) => where(b))) {
     if (out[body.region]) throw new Error(`two ${type} in ${body.region}`);
     out[body.region] = [name, body];
   }

@@ -166,6 +166,19 @@ describe('protected resources', () => {
     for (const rule of PROTECTED_RESOURCES) expect(rule.reason.length).toBeGreaterThan(20);
   });
 
+  test('the log-archive bucket policies and key alias are protected; other stacks\' policies and aliases are not', () => {
+    const policy = asAws(changed, { 'terraform_data.deleted': { type: 'aws_s3_bucket_policy', name: 'trail', before: { bucket: 'org-guard-trail-333333333333-us-east-1' } } });
+    const r = run([`renamed=${file('policy.json', policy)}`]);
+    expect(r.code).toBe(EXIT.blocked);
+    expect(r.stdout).toContain('`aws_s3_bucket_policy.trail` would be **destroyed**: policy of a log-archive bucket');
+    const alias = asAws(changed, { 'terraform_data.replaced': { type: 'aws_kms_alias', name: 'key', before: { name: 'alias/org-guard-log-archive' } } });
+    expect(run([`renamed=${file('alias.json', alias)}`]).code).toBe(EXIT.blocked);
+    const appPolicy = asAws(changed, { 'terraform_data.deleted': { type: 'aws_s3_bucket_policy', name: 'app', before: { bucket: 'my-app-assets' } } });
+    expect(run([`workload-prod=${file('app-policy.json', appPolicy)}`]).code).toBe(EXIT.ok);
+    const otherAlias = asAws(changed, { 'terraform_data.deleted': { type: 'aws_kms_alias', name: 'k', before: { name: 'alias/org-guard-security-findings' } } });
+    expect(run([`security=${file('other-alias.json', otherAlias)}`]).code).toBe(EXIT.ok);
+  });
+
   test('--protect adds a type for one run', () => {
     const p = `sandbox=${file('extra.json', changed)}`;
     const r = run([p, '--protect', 'terraform_data']);

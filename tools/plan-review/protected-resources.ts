@@ -23,6 +23,8 @@ export interface ProtectionRule {
 
 /** Names org-guard gives its log-archive buckets (modules/names.ts): `org-guard-<purpose>-<account>-<region>`. */
 const ORG_GUARD_BUCKET = /^org-guard-/;
+/** Alias of the log-archive key (modules/names.ts keyAlias). */
+const LOG_ARCHIVE_KEY_ALIAS = 'alias/org-guard-log-archive';
 
 const delegatedAdmin = (service: string): string =>
   `delegated administrator of ${service}: deregistering it disables the service's organization configuration and drops member associations in every account`;
@@ -37,6 +39,16 @@ export const PROTECTED_RESOURCES: readonly ProtectionRule[] = [
     type: 'aws_s3_bucket_object_lock_configuration',
     reason: 'object lock of a log-archive bucket: removing it makes audit logs deletable',
     when: (c) => c.stack === 'log-archive' || ORG_GUARD_BUCKET.test(String(c.before?.bucket ?? '')),
+  },
+  {
+    type: 'aws_s3_bucket_policy',
+    reason: 'policy of a log-archive bucket: without it CloudTrail, Config and log delivery can no longer write, and the TLS-only deny is gone',
+    when: (c) => c.stack === 'log-archive' || ORG_GUARD_BUCKET.test(String(c.before?.bucket ?? '')),
+  },
+  {
+    type: 'aws_kms_alias',
+    reason: 'alias of the log-archive KMS key: the organization trail and other stacks find the key by it (modules/names.ts)',
+    when: (c) => c.stack === 'log-archive' || c.before?.name === LOG_ARCHIVE_KEY_ALIAS,
   },
   {
     type: 'aws_kms_key',
