@@ -2,28 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { ConfigError, formatPath, loadConfig, parseConfig } from '../../config/load';
+import { formatPath, loadConfig } from '../../config/load';
 import { configOf, minimalInput } from '../helpers';
+import { expectProblem, problemsFor, problemsOf } from './section-problems';
 
-function problemsOf(text: string): { path: string; line?: number; message: string }[] {
-  try {
-    parseConfig(text, 'org.yaml');
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
-function problemsFor(mutate: (input: Record<string, any>) => void) {
-  const input = minimalInput();
-  mutate(input);
-  return problemsOf(stringify(input));
-}
-
-function expectProblem(problems: { path: string; message: string }[], path: string, message: RegExp) {
-  expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]));
-}
 
 describe('config loader', () => {
   test('the minimum config is valid and gets secure defaults', () => {

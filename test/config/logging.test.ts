@@ -1,24 +1,11 @@
-import { stringify } from 'yaml';
-import { ConfigError, parseConfig } from '../../config/load';
+import { expectProblem, problemsFor } from './section-problems';
 import { logReaders } from '../../config/sections/logging';
 import { configOf, minimalInput } from '../helpers';
 
-function problemsFor(logging: Record<string, unknown>) {
-  const input = minimalInput();
-  input.logging = logging;
-  try {
-    parseConfig(stringify(input), 'org.yaml');
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problemsForLogging = (logging: Record<string, unknown>) => problemsFor((input) => (input.logging = logging));
 
-function expectProblem(logging: Record<string, unknown>, path: string, message: RegExp) {
-  expect(problemsFor(logging)).toEqual(
-    expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]),
-  );
+function expectLoggingProblem(logging: Record<string, unknown>, path: string, message: RegExp) {
+  expectProblem(problemsForLogging(logging), path, message);
 }
 
 describe('logging config', () => {
@@ -39,7 +26,7 @@ describe('logging config', () => {
   });
 
   test('COMPLIANCE mode needs the explicit acknowledgement', () => {
-    expectProblem({ objectLock: { mode: 'COMPLIANCE' } }, 'logging.objectLock.acknowledgeComplianceModeIsIrreversible',
+    expectLoggingProblem({ objectLock: { mode: 'COMPLIANCE' } }, 'logging.objectLock.acknowledgeComplianceModeIsIrreversible',
       /COMPLIANCE mode cannot be undone.*set acknowledgeComplianceModeIsIrreversible: true.*GOVERNANCE/);
     const input = minimalInput();
     input.logging = { objectLock: { mode: 'COMPLIANCE', acknowledgeComplianceModeIsIrreversible: true } };
@@ -47,26 +34,26 @@ describe('logging config', () => {
   });
 
   test('retention must be a positive whole number of days', () => {
-    expectProblem({ retentionDays: 0 }, 'logging.retentionDays', /must be positive/);
-    expectProblem({ retentionDays: -30 }, 'logging.retentionDays', /must be positive/);
-    expectProblem({ retentionDays: 1.5 }, 'logging.retentionDays', /whole number/);
-    expectProblem({ transitionDays: 0 }, 'logging.transitionDays', /must be positive/);
+    expectLoggingProblem({ retentionDays: 0 }, 'logging.retentionDays', /must be positive/);
+    expectLoggingProblem({ retentionDays: -30 }, 'logging.retentionDays', /must be positive/);
+    expectLoggingProblem({ retentionDays: 1.5 }, 'logging.retentionDays', /whole number/);
+    expectLoggingProblem({ transitionDays: 0 }, 'logging.transitionDays', /must be positive/);
   });
 
   test('logs are never deleted before their retention ends', () => {
-    expectProblem({ retentionDays: 400, expirationDays: 365 }, 'logging.expirationDays', /shorter than retentionDays \(400\).*>= 400/);
-    expectProblem({ expirationDays: 365, transitionDays: 400 }, 'logging.transitionDays', /must be less than expirationDays/);
+    expectLoggingProblem({ retentionDays: 400, expirationDays: 365 }, 'logging.expirationDays', /shorter than retentionDays \(400\).*>= 400/);
+    expectLoggingProblem({ expirationDays: 365, transitionDays: 400 }, 'logging.transitionDays', /must be less than expirationDays/);
   });
 
   test('storage class and minimum transition age', () => {
-    expectProblem({ transitionStorageClass: 'GLACIER_DEEP' }, 'logging.transitionStorageClass', /one of STANDARD_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE/);
-    expectProblem({ transitionStorageClass: 'STANDARD_IA', transitionDays: 10 }, 'logging.transitionDays', /at least 30 days/);
+    expectLoggingProblem({ transitionStorageClass: 'GLACIER_DEEP' }, 'logging.transitionStorageClass', /one of STANDARD_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE/);
+    expectLoggingProblem({ transitionStorageClass: 'STANDARD_IA', transitionDays: 10 }, 'logging.transitionDays', /at least 30 days/);
   });
 
   test('readers must be accounts of the organization, once each', () => {
-    expectProblem({ readers: ['999999999999'] }, 'logging.readers[0]', /not an account of this organization/);
-    expectProblem({ readers: ['222222222222', '222222222222'] }, 'logging.readers[1]', /listed twice/);
-    expectProblem({ readers: [222222222222] }, 'logging.readers[0]', /quoted string of 12 digits/);
+    expectLoggingProblem({ readers: ['999999999999'] }, 'logging.readers[0]', /not an account of this organization/);
+    expectLoggingProblem({ readers: ['222222222222', '222222222222'] }, 'logging.readers[1]', /listed twice/);
+    expectLoggingProblem({ readers: [222222222222] }, 'logging.readers[0]', /quoted string of 12 digits/);
     const input = minimalInput();
     input.logging = { readers: ['444444444444'] };
     expect(logReaders(configOf(input))).toEqual(['444444444444']);
@@ -75,10 +62,10 @@ describe('logging config', () => {
   });
 
   test('trail name, CloudWatch retention and unknown keys', () => {
-    expectProblem({ trailName: 'my trail' }, 'logging.trailName', /not a valid trail name/);
-    expectProblem({ trailName: 'a--b' }, 'logging.trailName', /adjacent/);
-    expectProblem({ cloudWatchLogs: { enabled: true, retentionDays: 10 } }, 'logging.cloudWatchLogs.retentionDays', /must be one of 1, 3, 5/);
-    expectProblem({ dataEvents: { dynamodb: true } }, 'logging.dataEvents', /unknown key "dynamodb".*allowed keys: s3, lambda/);
-    expectProblem({ objectLock: { mode: 'LEGAL_HOLD' } }, 'logging.objectLock.mode', /GOVERNANCE or COMPLIANCE/);
+    expectLoggingProblem({ trailName: 'my trail' }, 'logging.trailName', /not a valid trail name/);
+    expectLoggingProblem({ trailName: 'a--b' }, 'logging.trailName', /adjacent/);
+    expectLoggingProblem({ cloudWatchLogs: { enabled: true, retentionDays: 10 } }, 'logging.cloudWatchLogs.retentionDays', /must be one of 1, 3, 5/);
+    expectLoggingProblem({ dataEvents: { dynamodb: true } }, 'logging.dataEvents', /unknown key "dynamodb".*allowed keys: s3, lambda/);
+    expectLoggingProblem({ objectLock: { mode: 'LEGAL_HOLD' } }, 'logging.objectLock.mode', /GOVERNANCE or COMPLIANCE/);
   });
 });
