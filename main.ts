@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './config/load';
-import { servicesWarnings } from './config/sections/services';
+import { configWarnings } from './config/warnings';
 import { buildApp } from './app';
 import { SHARD_ENV, tuneCdktf, synthOrganization } from './synth';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   process.env.CHECKPOINT_DISABLE ??= '1';
   const config = loadConfig();
   // Parallel-synth workers load the same config: only the parent speaks.
-  if (!process.env[SHARD_ENV]) for (const w of servicesWarnings(config)) console.error(`warning: ${w}`);
+  if (!process.env[SHARD_ENV]) for (const w of configWarnings(config)) console.error(`warning: ${w}`);
   await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
     stackCount: config.accounts.members.length + 3,
     workers: process.env.ORG_GUARD_SYNTH_WORKERS ? Number(process.env.ORG_GUARD_SYNTH_WORKERS) : undefined,

@@ -38,6 +38,12 @@ export function budgetRecipients(cfg: OrgConfig): string[] {
   return cfg.accounts.management.email ? [cfg.accounts.management.email] : [];
 }
 
+/** A budget nobody hears about catches nothing: worth saying at synth. */
+export function budgetWarnings(cfg: OrgConfig): string[] {
+  if (!cfg.budget.enabled || budgetRecipients(cfg).length > 0) return [];
+  return ['budget has no recipient (budget.recipients is empty and accounts.management has no email): the budget is created without alerts; add budget.recipients'];
+}
+
 export function checkBudget(cfg: OrgConfig, ctx: z.RefinementCtx): void {
   const b = cfg.budget;
   if (!b.enabled) return;

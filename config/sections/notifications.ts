@@ -47,6 +47,13 @@ export const notificationsSchema = strictObject({
   rules: rules.prefault({}),
 }).prefault({});
 
+/** Findings published to a topic without subscribers reach nobody. */
+export function notificationsWarnings(cfg: OrgConfig): string[] {
+  const n = cfg.notifications;
+  if (!n.enabled || n.emails.length + n.httpsEndpoints.length > 0) return [];
+  return ['notifications has no subscriber (notifications.emails and notifications.httpsEndpoints are empty): findings reach the SNS topic but nobody is told; add a subscriber'];
+}
+
 export function checkNotifications(cfg: OrgConfig, ctx: z.RefinementCtx): void {
   const n = cfg.notifications;
   const dupes = (list: string[], key: string, what: string, norm: (v: string) => string) => {

@@ -259,11 +259,13 @@ export function servicesWarnings(cfg: OrgConfig): string[] {
       );
     }
   }
-  if (cfg.services.memberEnrolment.enabled) {
+  // The security stack enrols the core accounts with its own graphs; members need the ARNs in config.
+  const enrollingMembers = cfg.accounts.members.filter((m) => m.email && enrolsFromOwnStack(cfg, m.name));
+  if (enrollingMembers.length > 0) {
     const missing = serviceRegions(cfg, 'detective').filter((r) => !cfg.services.detective.graphArns[r]);
     if (missing.length > 0) {
       warnings.push(
-        `services.detective.graphArns has no graph for ${missing.join(', ')}: existing accounts are not enrolled in Detective there ` +
+        `services.detective.graphArns has no graph for ${missing.join(', ')}: existing member accounts are not enrolled in Detective there ` +
           '(new accounts are auto-enabled); after deploying the security stack copy its detective_graph_arns output into services.detective.graphArns',
       );
     }

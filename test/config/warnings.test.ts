@@ -1,0 +1,30 @@
+import { configWarnings } from '../../config/warnings';
+import { configOf, minimalInput } from '../helpers';
+
+describe('configWarnings', () => {
+  test('the minimal config warns about every gap it leaves: emails, budget recipients, findings subscribers', () => {
+    const warnings = configWarnings(configOf());
+    expect(warnings.filter((w) => w.startsWith('accounts.'))).toHaveLength(3);
+    expect(warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^budget has no recipient .*add budget.recipients/),
+      expect.stringMatching(/^notifications has no subscriber .*add a subscriber/),
+    ]));
+  });
+
+  test('recipients and subscribers silence their warnings; the management email counts for the budget', () => {
+    const input = minimalInput();
+    input.accounts.management.email = 'mgmt@example.com';
+    input.notifications = { httpsEndpoints: ['https://chat.example.com/hook'] };
+    const warnings = configWarnings(configOf(input)).join('\n');
+    expect(warnings).not.toMatch(/^budget has no recipient/m);
+    expect(warnings).not.toMatch(/^notifications has no subscriber/m);
+  });
+
+  test('switched-off features do not warn', () => {
+    const input = minimalInput();
+    input.budget = { enabled: false };
+    input.notifications = { enabled: false };
+    const warnings = configWarnings(configOf(input)).join('\n');
+    expect(warnings).not.toMatch(/budget|notifications/);
+  });
+});
