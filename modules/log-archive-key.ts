@@ -83,6 +83,16 @@ export function keyPolicyStatements(props: LogArchiveKeyProps): PolicyStatement[
       Action: 'kms:DescribeKey',
       Resource: '*',
     },
+    {
+      // AWS: with an S3 Bucket Key on the trail bucket, whoever creates or updates the trail needs kms:Decrypt.
+      // Scoped like a reader's: only for CloudTrail-encrypted data of this management account's trails.
+      Sid: 'AllowTrailOwnerToDecryptTrailLogs',
+      Effect: 'Allow',
+      Principal: { AWS: accountRoot(props.managementAccountId) },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext } },
+    },
   ];
   if (props.readerAccountIds.length > 0) {
     statements.push({

@@ -31,8 +31,13 @@ describe('LogArchiveKey', () => {
     expect(wildcardGrants(policy, 'kms')).toEqual([]);
   });
 
-  test('no readers, no decrypt statement', () => {
-    const statements = keyPolicyStatements({ ...props, readerAccountIds: [] });
-    expect(statements.filter((s) => [s.Action].flat().includes('kms:Decrypt'))).toEqual([]);
+  test('no readers: only the trail owner may decrypt, and only CloudTrail-encrypted data (needed with S3 Bucket Keys)', () => {
+    const policy = { Statement: keyPolicyStatements({ ...props, readerAccountIds: [] }) };
+    const decrypt = (account: string, context: Record<string, string>) =>
+      isAllowed(policy, { principal: { arn: `arn:aws:iam::${account}:role/Admin` }, action: 'kms:Decrypt', context });
+    expect(decrypt('111111111111', { 'kms:EncryptionContext:aws:cloudtrail:arn': TRAIL })).toBe(true);
+    expect(decrypt('111111111111', {})).toBe(false);
+    expect(decrypt('111111111111', { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:eu-west-1:999999999999:trail/x' })).toBe(false);
+    expect(decrypt('222222222222', { 'kms:EncryptionContext:aws:cloudtrail:arn': TRAIL })).toBe(false);
   });
 });
