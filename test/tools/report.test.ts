@@ -77,6 +77,9 @@ describe('npm run report on the bundled example', () => {
     const html = readFileSync(path.join(reports, 'coverage.html'), 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
+    // Plain glyphs, not emoji: the page must read on machines without an emoji font.
+    expect(html).not.toMatch(/[\u{1F300}-\u{1FAFF}\u{2705}\u{274C}]/u);
+    expect(html).toMatch(/<td class="covered" title="[^"]+">✓<\/td>/);
     const cells = html.match(/<td class="(covered|partial|missing)" title="[^"]+">/g) ?? [];
     expect(cells).toHaveLength(accounts.length * regions.length * CONTROLS.length);
     expect(html).toContain('title="workload-prod (444444444444) · eu-west-1 · GuardDuty: covered — org auto-enable (ALL accounts)"');

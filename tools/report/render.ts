@@ -2,6 +2,9 @@ import { tally, type Coverage } from './coverage';
 import type { Cell, Status } from './model';
 
 const SYMBOL: Record<Status, string> = { covered: '✅', partial: '🟡', missing: '❌' };
+// The page must read without an emoji font (many Linux desktops and CI runners lack one): plain glyphs
+// that every text font has, with the cell colour carrying the same status.
+const HTML_SYMBOL: Record<Status, string> = { covered: '✓', partial: '◐', missing: '✗' };
 const WORD: Record<Status, string> = { covered: 'covered', partial: 'partial', missing: 'not covered' };
 
 /** Every cell of a control in one region, across accounts. */
@@ -94,7 +97,7 @@ export function renderHtml(cov: Coverage, options: { source?: string; generatedA
       cov.regions.map((r, ri) => {
         const cell = cov.cells[ci][ai][ri];
         const title = `${a.name} (${a.id}) · ${r} · ${c.label}: ${WORD[cell.status]} — ${cell.how}`;
-        return `<td class="${cell.status}" title="${esc(title)}">${SYMBOL[cell.status]}</td>`;
+        return `<td class="${cell.status}" title="${esc(title)}">${HTML_SYMBOL[cell.status]}</td>`;
       }).join(''),
     );
     rows.push(`<tr><th class="c">${esc(c.label)}</th>${summary.join('')}${cells.join('')}</tr>`);
@@ -120,7 +123,8 @@ thead tr:nth-child(2) th { top: 2.6rem; }
 th.c { position: sticky; left: 0; background: #fff; text-align: left; font-weight: normal; z-index: 1; }
 tr.g th { background: #eaeef2; text-align: left; position: sticky; left: 0; }
 th.r { font-size: 11px; font-weight: normal; }
-td.covered { background: #dafbe1; } td.partial { background: #fff8c5; } td.missing { background: #ffebe9; }
+.covered { background: #dafbe1; color: #1a7f37; } .partial { background: #fff8c5; color: #9a6700; } .missing { background: #ffebe9; color: #cf222e; }
+.legend span { padding: 0 4px; font-weight: 600; }
 td.sum { font-weight: 600; }
 td.sum + td:not(.sum), th.a { border-left: 2px solid #57606a; }
 .warn { color: #9a6700; }
@@ -132,7 +136,7 @@ td.sum + td:not(.sum), th.a { border-left: 2px solid #57606a; }
 <b>${t.covered} covered</b>, <b>${t.partial} partial</b>, <b>${t.missing} not covered</b>.
 ${options.source ? `Computed from the synthesized stacks in <code>${esc(options.source)}</code>.` : ''}
 ${options.generatedAt ? `Generated ${esc(options.generatedAt)}.` : ''}</p>
-<p class="legend">✅ covered · 🟡 partial · ❌ not covered. Hover a cell for how the account is covered (organization auto-enable or its own resource) or what is missing. The first column group counts covered accounts per region.</p>
+<p class="legend"><span class="covered">${HTML_SYMBOL.covered}</span> covered · <span class="partial">${HTML_SYMBOL.partial}</span> partial · <span class="missing">${HTML_SYMBOL.missing}</span> not covered. Hover a cell for how the account is covered (organization auto-enable or its own resource) or what is missing. The first column group counts covered accounts per region.</p>
 ${warnings}
 <div class="wrap">
 <table>
