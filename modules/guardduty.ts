@@ -136,25 +136,13 @@ export class GuardDutyOrganization extends Construct {
     }
 
     // Lists live in the admin account and apply to every member.
+    const listArgs = (list: { name: string; location: string; format?: string }) =>
+      ({ region, detectorId, name: list.name, location: list.location, format: list.format ?? 'TXT', activate: true });
     for (const list of props.trustedIpLists ?? []) {
-      new GuarddutyIpset(this, `trusted-ip-list-${list.name}`, {
-        region,
-        detectorId,
-        name: list.name,
-        location: list.location,
-        format: list.format ?? 'TXT',
-        activate: true,
-      });
+      new GuarddutyIpset(this, `trusted-ip-list-${list.name}`, listArgs(list));
     }
     for (const list of props.threatIntelLists ?? []) {
-      new GuarddutyThreatintelset(this, `threat-intel-list-${list.name}`, {
-        region,
-        detectorId,
-        name: list.name,
-        location: list.location,
-        format: list.format ?? 'TXT',
-        activate: true,
-      });
+      new GuarddutyThreatintelset(this, `threat-intel-list-${list.name}`, listArgs(list));
     }
   }
 }
