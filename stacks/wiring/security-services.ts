@@ -2,6 +2,7 @@ import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { OrgConfig } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
+import { delegatedAdminRegions } from '../../config/sections/removal';
 import { Organization } from '../../modules/organization';
 import { DelegatedAdmins } from '../../modules/delegated-admins';
 import { GuardDutyOrganization } from '../../modules/guardduty';
@@ -46,21 +47,21 @@ export function addManagementServices(stack: AccountStack): Organization {
       defaultTags: [{ tags: stack.defaultTags }],
     });
 
-  const s = cfg.services;
   new DelegatedAdmins(stack, 'delegated-admins', {
     adminAccountId: accounts.security.id,
     dependsOn: [org.resource],
-    guardDutyRegions: serviceRegions(cfg, 'guardDuty'),
-    detectiveRegions: serviceRegions(cfg, 'detective'),
-    inspectorRegions: serviceRegions(cfg, 'inspector'),
-    macieRegions: serviceRegions(cfg, 'macie'),
-    securityHubRegion: s.securityHub.enabled ? organization.homeRegion : undefined,
+    // Registrations outlive the service for one deploy (removal.keepDelegatedAdmins): see config/sections/removal.ts.
+    guardDutyRegions: delegatedAdminRegions(cfg, 'guardDuty'),
+    detectiveRegions: delegatedAdminRegions(cfg, 'detective'),
+    inspectorRegions: delegatedAdminRegions(cfg, 'inspector'),
+    macieRegions: delegatedAdminRegions(cfg, 'macie'),
+    securityHubRegion: delegatedAdminRegions(cfg, 'securityHub').length > 0 ? organization.homeRegion : undefined,
     firewallManager: true,
     firewallManagerProvider: fmsProvider,
     organizationsServicePrincipals: [
       'config.amazonaws.com',
       'config-multiaccountsetup.amazonaws.com',
-      ...(s.accessAnalyzer.enabled ? ['access-analyzer.amazonaws.com'] : []),
+      ...(delegatedAdminRegions(cfg, 'accessAnalyzer').length > 0 ? ['access-analyzer.amazonaws.com'] : []),
     ],
   });
 

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { OrgConfig } from '../schema';
+import { AWS_REGIONS } from '../regions';
+import { REGIONAL_SERVICES, serviceRegions, type RegionalService } from './services';
+import { fail, strictObject } from '../zod-helpers';
+
+// Taking a service or a region away must not deregister its delegated administrator before the
+// security and member stacks have removed what only the administrator may remove (organization
+// configuration, memberships): `cdktf deploy '*'` applies management first. So the registration stays,
+// listed here, for one deploy; the README's runbook ("Turning a service off, removing a region").
+
+export const removalSchema = strictObject({
+  keepDelegatedAdmins: strictObject({
+    services: z
+      .array(z.enum(REGIONAL_SERVICES, { error: (i) => `unknown service "${String(i.input)}"; allowed: ${REGIONAL_SERVICES.join(', ')}` }))
+      .default([])
+      .describe('Services just switched off (enabled: false) whose delegated-admin registration the management stack keeps until the security and member stacks have removed their resources.'),
+    regions: z
+      .array(z.enum(AWS_REGIONS as [string, ...string[]], { error: (i) => `unknown region "${String(i.input)}"` }))
+      .default([])
+      .describe('Regions just removed from organization.regions (or excluded for a service) whose delegated-admin registrations the management stack keeps until the other stacks have removed their resources there.'),
+  }).prefault({}),
+}).prefault({});
+
+export function checkRemoval(cfg: OrgConfig, ctx: z.RefinementCtx): void {
+  const kept = cfg.removal.keepDelegatedAdmins;
+  const base = ['removal', 'keepDelegatedAdmins'];
+  kept.services.forEach((service, i) => {
+    if (cfg.services[service].enabled) {
+      fail(ctx, [...base, 'services', i],
+        `${service} is enabled (services.${service}.enabled), so its delegated administrator stays anyway; list a service here only in the deploy that switches it off`);
+    }
+  });
+  kept.regions.forEach((region, i) => {
+    const stillUsed = REGIONAL_SERVICES.filter((s) => cfg.services[s].enabled && !cfg.services[s].excludedRegions.includes(region));
+    if (cfg.organization.regions.includes(region) && stillUsed.length === REGIONAL_SERVICES.filter((s) => cfg.services[s].enabled).length) {
+      fail(ctx, [...base, 'regions', i],
+        `region "${region}" is governed and no service excludes it, so its registrations stay anyway; list a region here only in the deploy that removes it from organization.regions`);
+    }
+  });
+}
+
+/**
+ * Regions where the management stack registers the service's delegated administrator: where the
+ * service runs, plus what the removal section keeps for the deploy that takes it away.
+ */
+export function delegatedAdminRegions(cfg: OrgConfig, service: RegionalService): string[] {
+  const kept = cfg.removal.keepDelegatedAdmins;
+  const keptService = kept.services.includes(service);
+  const regions = keptService ? [...cfg.organization.regions] : serviceRegions(cfg, service);
+  if (cfg.services[service].enabled || keptService) regions.push(...kept.regions);
+  return [...new Set(regions)];
+}
+
+export function removalWarnings(cfg: OrgConfig): string[] {
+  const kept = cfg.removal.keepDelegatedAdmins;
+  const what = [
+    ...kept.services.map((s) => `services ${s}`),
+    ...kept.regions.map((r) => `region ${r}`),
+  ];
+  if (what.length === 0) return [];
+  return [
+    `removal.keepDelegatedAdmins keeps the delegated administrators of ${what.join(', ')}: deploy every stack (cdktf deploy '*'), ` +
+      'then empty removal.keepDelegatedAdmins and deploy management to deregister them (plan review blocks the deregistration until you allow it)',
+  ];
+}

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { Testing } from 'cdktf';
+import { buildApp } from '../../app';
+import { configOf, synthOrg, type TfJson } from '../helpers';
+import { problemsFor, expectProblem } from '../config/section-problems';
+
+// Taking a service or a region away, walked as `cdktf deploy '*'` applies it: management first (its
+// stack is a dependency of security, which is one of every member), then security, then the members.
+//
+// What only the delegated administrator may do (AWS docs, each service's organization guide):
+// - GuardDuty UpdateOrganizationConfiguration: "Only the delegated administrator can call this"
+//   https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html
+// - Security Hub UpdateOrganizationConfiguration / configuration policies: "can only be used by the
+//   delegated administrator" https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_UpdateOrganizationConfiguration.html
+// - Detective DeleteMembers / UpdateOrganizationConfiguration, Inspector DisassociateMember /
+//   UpdateOrganizationConfiguration, Macie DeleteMember / UpdateOrganizationConfiguration: the
+//   administrator account's calls. Removing the delegated administrator first leaves these calls
+//   (Terraform's delete of the resource) without a caller that may make them.
+const NEEDS_ADMIN: Record<string, string> = {
+  aws_guardduty_organization_configuration: 'guardDuty',
+  aws_guardduty_organization_configuration_feature: 'guardDuty',
+  aws_securityhub_organization_configuration: 'securityHub',
+  aws_securityhub_configuration_policy: 'securityHub',
+  aws_securityhub_configuration_policy_association: 'securityHub',
+  aws_detective_organization_configuration: 'detective',
+  aws_detective_member: 'detective',
+  aws_inspector2_organization_configuration: 'inspector',
+  aws_inspector2_member_association: 'inspector',
+  aws_macie2_organization_configuration: 'macie',
+  aws_macie2_member: 'macie',
+  aws_accessanalyzer_analyzer: 'accessAnalyzer',
+};
+
+const ADMIN_TYPES: Record<string, string> = {
+  aws_guardduty_organization_admin_account: 'guardDuty',
+  aws_securityhub_organization_admin_account: 'securityHub',
+  aws_detective_organization_admin_account: 'detective',
+  aws_inspector2_delegated_admin_account: 'inspector',
+  aws_macie2_organization_admin_account: 'macie',
+};
+
+type Org = Record<string, TfJson>;
+
+/** `service@region` of every delegated-admin registration of the management stack. */
+function registrations(org: Org): Set<string> {
+  const out = new Set<string>();
+  const home = org.management.provider!.aws.find((p: any) => !p.alias).region;
+  for (const [type, byName] of Object.entries(org.management.resource ?? {})) {
+    for (const body of Object.values<any>(byName)) {
+      if (ADMIN_TYPES[type]) out.add(`${ADMIN_TYPES[type]}@${body.region ?? home}`);
+      if (type === 'aws_organizations_delegated_administrator' && body.service_principal === 'access-analyzer.amazonaws.com') {
+        out.add('accessAnalyzer@*');
+      }
+    }
+  }
+  return out;
+}
+
+/** Resources of the security and member stacks that the delegated administrator must create or delete. */
+function adminOnly(org: Org): { stack: string; address: string; needs: string }[] {
+  const home = org.management.provider!.aws.find((p: any) => !p.alias).region;
+  return Object.entries(org).filter(([name]) => !['management', 'log-archive'].includes(name)).flatMap(([stack, json]) =>
+    Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
+      NEEDS_ADMIN[type]
+        ? Object.entries<any>(byName)
+          .filter(([, body]) => type !== 'aws_accessanalyzer_analyzer' || String(body.type).startsWith('ORGANIZATION'))
+          .map(([name, body]) => ({
+            stack,
+            address: `${type}.${name}`,
+            needs: NEEDS_ADMIN[type] === 'accessAnalyzer' ? 'accessAnalyzer@*' : `${NEEDS_ADMIN[type]}@${body.region ?? home}`,
+          }))
+        : []));
+}
+
+/**
+ * One `cdktf deploy '*'` from `before` to `after`: management applies first, so every create and every
+ * delete in the security and member stacks runs against the registrations of `after`.
+ */
+function deployProblems(before: Org, after: Org): string[] {
+  const admins = registrations(after);
+  const touched = [...adminOnly(before), ...adminOnly(after)];
+  return [...new Set(touched.filter((r) => !admins.has(r.needs)).map((r) => `${r.stack}: ${r.address} needs the ${r.needs} administrator`))];
+}
+
+const fullInput = (): Record<string, any> =>
+  parse(readFileSync(path.join(__dirname, '../../config/examples/full.yaml'), 'utf8'));
+
+describe('taking things away in one ordinary deploy', () => {
+  test("cdktf deploy '*' applies management before security before every member", () => {
+    const stacks = buildApp(configOf(fullInput()), Testing.app());
+    expect(stacks.security.dependencies).toContain(stacks.management);
+    expect(stacks.management.dependencies).toContain(stacks.logArchive);
+    for (const m of stacks.members) expect(m.dependencies).toContain(stacks.security);
+  });
+
+  const start = synthOrg(configOf(fullInput()));
+
+  test('the starting point deploys (every admin-only resource has its administrator)', () => {
+    expect(adminOnly(start).length).toBeGreaterThan(20);
+    expect(deployProblems(start, start)).toEqual([]);
+  });
+
+  describe('switching Macie off', () => {
+    const off = fullInput();
+    off.services = { ...off.services, macie: { ...off.services?.macie, enabled: false } };
+
+    test('naively (enabled: false alone) deregisters the admin before the memberships are deleted', () => {
+      const problems = deployProblems(start, synthOrg(configOf(off)));
+      expect(problems).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^security: aws_macie2_organization_configuration\..* needs the macie@us-east-1 administrator/),
+        expect.stringMatching(/^workload-prod: aws_macie2_member\..* needs the macie@eu-west-1 administrator/),
+      ]));
+    });
+
+    test('the runbook: keep the registration for one deploy, then deregister', () => {
+      const step1 = structuredClone(off);
+      step1.removal = { keepDelegatedAdmins: { services: ['macie'] } };
+      const kept = synthOrg(configOf(step1));
+      expect(deployProblems(start, kept)).toEqual([]);
+      expect(adminOnly(kept).filter((r) => r.needs.startsWith('macie@'))).toEqual([]);
+      expect([...registrations(kept)].filter((r) => r.startsWith('macie@'))).toHaveLength(off.organization.regions.length);
+
+      const done = synthOrg(configOf(off));
+      expect(deployProblems(kept, done)).toEqual([]);
+      expect([...registrations(done)].filter((r) => r.startsWith('macie@'))).toEqual([]);
+    });
+  });
+
+  describe('removing a governed region', () => {
+    const out = fullInput();
+    out.organization.regions = out.organization.regions.filter((r: string) => r !== 'eu-west-1');
+
+    test('naively deregisters every administrator in that region before the stacks clean up there', () => {
+      const problems = deployProblems(start, synthOrg(configOf(out)));
+      for (const service of ['guardDuty', 'detective', 'inspector', 'macie']) {
+        expect(problems.some((p) => p.includes(`needs the ${service}@eu-west-1 administrator`))).toBe(true);
+      }
+    });
+
+    test('the runbook: keep that region\'s registrations for one deploy, then deregister', () => {
+      const step1 = structuredClone(out);
+      step1.removal = { keepDelegatedAdmins: { regions: ['eu-west-1'] } };
+      const kept = synthOrg(configOf(step1));
+      expect(deployProblems(start, kept)).toEqual([]);
+      expect(adminOnly(kept).filter((r) => r.needs.endsWith('@eu-west-1'))).toEqual([]);
+
+      const done = synthOrg(configOf(out));
+      expect(deployProblems(kept, done)).toEqual([]);
+      expect([...registrations(done)].filter((r) => r.endsWith('@eu-west-1'))).toEqual([]);
+    });
+  });
+
+  test('offboarding a member leaves every other stack byte-identical', () => {
+    const without = fullInput();
+    without.accounts.members = without.accounts.members.filter((m: any) => m.name !== 'workload-dev');
+    const after = synthOrg(configOf(without));
+    expect(Object.keys(after)).not.toContain('workload-dev');
+    for (const name of Object.keys(after)) expect(JSON.stringify(after[name])).toBe(JSON.stringify(start[name]));
+  });
+});
+
+describe('removal config', () => {
+  test('keeping the administrator of a service that is still enabled is a config error', () => {
+    expectProblem(problemsFor((c) => { c.removal = { keepDelegatedAdmins: { services: ['macie'] } }; }),
+      'removal.keepDelegatedAdmins.services[0]', /macie is enabled .*only in the deploy that switches it off/);
+  });
+
+  test('keeping a region that is still governed is a config error', () => {
+    expectProblem(problemsFor((c) => { c.removal = { keepDelegatedAdmins: { regions: ['us-west-2'] } }; }),
+      'removal.keepDelegatedAdmins.regions[0]', /us-west-2" is governed/);
+  });
+
+  test('unknown services are named with the allowed list', () => {
+    expectProblem(problemsFor((c) => { c.removal = { keepDelegatedAdmins: { services: ['guarduty'] } }; }),
+      'removal.keepDelegatedAdmins.services[0]', /unknown service "guarduty"; allowed: guardDuty/);
+  });
+});
