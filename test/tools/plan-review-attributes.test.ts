@@ -43,6 +43,7 @@ let drops: string;
 let adds: string;
 let unknownAfter: string;
 let changed: string;
+let imported: string;
 
 beforeAll(() => {
   const before = orgTf(TYPES, PRINCIPALS);
@@ -51,6 +52,7 @@ beforeAll(() => {
   unknownAfter = asOrg(realPlanJson(before, orgTf(TYPES, ['guardduty.amazonaws.com', 'ram.amazonaws.com', 'terraform_data.late.output'],
     'resource "terraform_data" "late" { input = "sso.amazonaws.com" }')));
   changed = realPlanJson(INITIAL, CHANGED);
+  imported = realPlanJson(null, `import {\n  to = terraform_data.org\n  id = "o-exampleorg1"\n}\n${orgTf(['SERVICE_CONTROL_POLICY'], ['guardduty.amazonaws.com'])}`);
 }, 120_000);
 
 describe('protected attributes of the organization', () => {
@@ -76,6 +78,21 @@ describe('protected attributes of the organization', () => {
   test('the same through the command CI runs: node dist/tools/plan-review/main.js (npm test builds dist/ first)', () => {
     const r = spawnSync(process.execPath, ['dist/tools/plan-review/main.js', `management=${file('drops-cli.json', drops)}`], { encoding: 'utf8' });
     expect(r.status).toBe(EXIT.blocked);
+    expect(r.stdout).toContain('loses `TAG_POLICY`');
+    expect(r.stdout).toContain('loses `sso.amazonaws.com`');
+  });
+
+  test('the first deploy (import, then update) is caught too: the provider\'s Read fills `before` from AWS', () => {
+    // Read sets enabled_policy_types from roots[0].PolicyTypes (status ENABLED) and the principals from
+    // ListAWSServiceAccessForOrganization (organization.go); terraform_data's import leaves them empty, so
+    // they are filled in as the provider would.
+    const plan = JSON.parse(asOrg(imported));
+    const org = plan.resource_changes.find((rc: any) => rc.address === 'aws_organizations_organization.organization');
+    expect(org.change.importing).toEqual({ id: 'o-exampleorg1' });
+    org.change.before = { enabled_policy_types: ['SERVICE_CONTROL_POLICY', 'TAG_POLICY'], aws_service_access_principals: ['sso.amazonaws.com'] };
+    const r = run([`management=${file('import.json', JSON.stringify(plan))}`]);
+    expect(r.code).toBe(EXIT.blocked);
+    expect(r.stdout).toContain('| `aws_organizations_organization.organization` | update, import |');
     expect(r.stdout).toContain('loses `TAG_POLICY`');
     expect(r.stdout).toContain('loses `sso.amazonaws.com`');
   });
