@@ -8,6 +8,7 @@ import { guardrailsSchema, checkGuardrails } from './sections/guardrails';
 import { notificationsSchema, checkNotifications } from './sections/notifications';
 import { budgetSchema, checkBudget } from './sections/budget';
 import { removalSchema, checkRemoval } from './sections/removal';
+import { KNOWN_POLICY_TYPES } from '../modules/organization';
 
 /** Stack names of the core accounts; a member may not take one. */
 export const CORE_STACKS = ['management', 'log-archive', 'security'] as const;
@@ -45,6 +46,10 @@ const organization = strictObject({
     .array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, { error: (i) => `not a service principal: "${String(i.input)}" (e.g. sso.amazonaws.com)` }))
     .default([])
     .describe('Service principals the organization already trusts (e.g. sso.amazonaws.com). The trusted-access list is authoritative: a principal missing here is removed.'),
+  policyTypesInUse: z
+    .array(z.string().regex(/^[A-Z][A-Z0-9_]{2,63}$/, { error: (i) => `not a policy type: "${String(i.input)}"; known types: ${KNOWN_POLICY_TYPES.join(', ')}` }))
+    .default([])
+    .describe(`Policy types already enabled on the root (${KNOWN_POLICY_TYPES.join(', ')}). The list is authoritative: a type missing here (and not needed by org-guard) is disabled, which detaches every policy of that type.`),
 }).superRefine(...crossCheck(checkOrganization));
 
 const coreAccount = strictObject({
@@ -107,13 +112,32 @@ const baseline = strictObject({
 
 const tagKey = z.string().regex(/^[\w .:/=+\-@]{1,128}$/);
 
+/** Tag keys org-guard sets on every resource itself (stacks/account-stack.ts defaultTags). */
+export const ORG_GUARD_TAG_KEYS = ['ManagedBy', 'OrgGuardStack'] as const;
+
+// AWS reserves the aws: prefix in any case: such keys are rejected at apply. Default tags land on every
+// resource, so the strictest service rule applies, which reserves it for values too (ECS Tag: "Do not use
+// aws:, AWS:, or any upper or lowercase combination of such as a prefix for either keys or values",
+// https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/ECS/TTag.html).
+function checkTags(tags: Record<string, string>, ctx: z.RefinementCtx): void {
+  for (const [key, value] of Object.entries(tags)) {
+    if (/^aws:/i.test(key)) {
+      fail(ctx, [key], `tag key "${key}" starts with "${key.slice(0, 4)}", a prefix AWS reserves for its own tags (rejected at apply); choose a key without it`);
+    } else if ((ORG_GUARD_TAG_KEYS as readonly string[]).includes(key)) {
+      fail(ctx, [key], `tag key "${key}" is set by org-guard on every resource (${ORG_GUARD_TAG_KEYS.join(', ')}) and would be overwritten; choose another key`);
+    } else if (typeof value === 'string' && /^aws:/i.test(value)) {
+      fail(ctx, [key], `tag value "${value}" starts with "${value.slice(0, 4)}", a prefix AWS reserves (some services reject it in values too); choose a value without it`);
+    }
+  }
+}
+
 const configShape = strictObject({
   $schema: z.string().optional(),
   organization,
   accounts,
   deployment: deployment.prefault({}),
   backend: backend.optional().describe('Remote state. Absent: local state files per stack.'),
-  tags: z.record(tagKey, z.string().max(256)).default({}).describe('Default tags on every resource.'),
+  tags: z.record(tagKey, z.string().max(256)).default({}).superRefine(...crossCheck(checkTags)).describe(`Default tags on every resource (org-guard adds ${ORG_GUARD_TAG_KEYS.join(' and ')}; keys may not start with aws:).`),
   baseline: baseline.prefault({}),
   services: servicesSchema,
   logging: loggingSchema,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Lazy } from 'cdktf';
 import { OrganizationsOrganization } from '@cdktf/provider-aws/lib/organizations-organization';
+import { RamSharingWithOrganization } from '@cdktf/provider-aws/lib/ram-sharing-with-organization';
 
 /** Service principals org-guard itself needs trusted access for. */
 export const ORG_GUARD_SERVICE_PRINCIPALS = [
@@ -17,7 +18,26 @@ export const ORG_GUARD_SERVICE_PRINCIPALS = [
   'securityhub.amazonaws.com',
 ] as const;
 
+/** Trusted access RAM needs for resource sharing within the organization. */
+export const RAM_SERVICE_PRINCIPAL = 'ram.amazonaws.com';
+
 export const DEFAULT_POLICY_TYPES = ['RESOURCE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY'] as const;
+
+/**
+ * Root policy types terraform-provider-aws 6.25 accepts in `enabled_policy_types`: its validator is
+ * `enum.Validate[awstypes.PolicyType]()` (internal/service/organizations/organization.go); the resource
+ * docs list the first seven, CHANGELOG 6.22.0 added SECURITYHUB_POLICY (#45135).
+ */
+export const KNOWN_POLICY_TYPES = [
+  'AISERVICES_OPT_OUT_POLICY',
+  'BACKUP_POLICY',
+  'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+  'RESOURCE_CONTROL_POLICY',
+  'SECURITYHUB_POLICY',
+  'SERVICE_CONTROL_POLICY',
+  'TAG_POLICY',
+] as const;
 
 export interface OrganizationProps {
   /** `o-...` id of the existing organization: it is imported, never created. */
@@ -26,14 +46,21 @@ export interface OrganizationProps {
   trustedServicesInUse?: readonly string[];
   /** Root policy types; default SCP and RCP. More can be added with enablePolicyType(). */
   enabledPolicyTypes?: readonly string[];
+  /**
+   * Resource sharing with the organization through AWS RAM (Firewall Manager shares the rule groups
+   * of DNS Firewall and Network Firewall policies this way). Adds `ram.amazonaws.com` to trusted access.
+   */
+  resourceSharing?: boolean;
 }
 
 /**
- * The adopted organization. Both lists are authoritative in AWS: a principal or policy type missing
- * here is disabled on apply, so they are computed lazily and other constructs add to them.
+ * The adopted organization. Both lists are authoritative in AWS: the provider's update calls
+ * DisableAWSServiceAccess / DisablePolicyType for every principal or policy type missing here
+ * (resourceOrganizationUpdate), so they are computed lazily and other constructs add to them.
  */
 export class Organization extends Construct {
   readonly resource: OrganizationsOrganization;
+  readonly resourceSharing?: RamSharingWithOrganization;
   private readonly principals: Set<string>;
   private readonly policyTypes: Set<string>;
 
@@ -42,11 +69,22 @@ export class Organization extends Construct {
     this.principals = new Set([...ORG_GUARD_SERVICE_PRINCIPALS, ...(props.trustedServicesInUse ?? [])]);
     this.policyTypes = new Set(props.enabledPolicyTypes ?? DEFAULT_POLICY_TYPES);
 
+    if (props.resourceSharing) {
+      // EnableSharingWithAwsOrganization (RAM's own call) creates AWSServiceRoleForResourceAccessManager;
+      // trusted access enabled through Organizations alone does not, and sharing then fails
+      // (https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html#getting-started-sharing-orgs).
+      // So the organization's update runs after it. Its Read requires ram.amazonaws.com in the trusted
+      // list, and its Delete disables that trust (internal/service/ram/sharing_with_organization.go).
+      this.resourceSharing = new RamSharingWithOrganization(this, 'resource-sharing', {});
+      this.principals.add(RAM_SERVICE_PRINCIPAL);
+    }
+
     this.resource = new OrganizationsOrganization(this, 'organization', {
       featureSet: 'ALL',
       awsServiceAccessPrincipals: Lazy.listValue({ produce: () => [...this.principals].sort() }),
       enabledPolicyTypes: Lazy.listValue({ produce: () => [...this.policyTypes].sort() }),
       lifecycle: { preventDestroy: true },
+      dependsOn: this.resourceSharing ? [this.resourceSharing] : undefined,
     });
     this.resource.importFrom(props.organizationId);
   }
@@ -63,5 +101,9 @@ export class Organization extends Construct {
 
   get servicePrincipals(): string[] {
     return [...this.principals].sort();
+  }
+
+  get enabledPolicyTypes(): string[] {
+    return [...this.policyTypes].sort();
   }
 }

@@ -1,9 +1,9 @@
 import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { OrgConfig } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
 import { delegatedAdminRegions } from '../../config/sections/removal';
 import { Organization } from '../../modules/organization';
+import { enabledPolicyTypes, resourceSharingNeeded } from './organization';
 import { DelegatedAdmins } from '../../modules/delegated-admins';
 import { GuardDutyOrganization } from '../../modules/guardduty';
 import { SecurityHubCentralConfiguration } from '../../modules/security-hub';
@@ -18,12 +18,6 @@ import { roleArnFor, type AccountStack } from '../account-stack';
 // Wiring of the organization-wide security services into the account stacks: config in, constructs out.
 // Nothing here iterates over member accounts, so core stacks keep their size whatever the organization's.
 
-/** Root policy types: guardrails may name them (`guardrails.enabledPolicyTypes`); default SCP and RCP. */
-function policyTypesFromConfig(cfg: OrgConfig): string[] | undefined {
-  const types = (cfg.guardrails as { enabledPolicyTypes?: unknown }).enabledPolicyTypes;
-  return Array.isArray(types) ? (types as string[]) : undefined;
-}
-
 /** Management: adopted organization, trusted access, delegated admins, and its own enrolment. */
 export function addManagementServices(stack: AccountStack): Organization {
   const cfg = stack.config;
@@ -31,7 +25,8 @@ export function addManagementServices(stack: AccountStack): Organization {
   const org = new Organization(stack, 'organization', {
     organizationId: organization.id,
     trustedServicesInUse: organization.trustedServicesInUse,
-    enabledPolicyTypes: policyTypesFromConfig(cfg),
+    enabledPolicyTypes: enabledPolicyTypes(cfg),
+    resourceSharing: resourceSharingNeeded(cfg),
   });
 
   // aws_fms_admin_account has no region argument and must be called in us-east-1.

@@ -21,3 +21,22 @@ describe('Organization', () => {
     expect(resourcesOf(json, 'aws_organizations_organization')[0][1].enabled_policy_types).toEqual(['SERVICE_CONTROL_POLICY']);
   });
 });
+
+describe('Organization resource sharing', () => {
+  test('resourceSharing adds RAM sharing with the organization, RAM trusted access, and orders the organization after it', () => {
+    const json = synthModule((s) => new Organization(s, 'org', { organizationId: 'o-abcdefghij', resourceSharing: true }));
+    const sharing = resourcesOf(json, 'aws_ram_sharing_with_organization');
+    expect(sharing).toHaveLength(1);
+    // The resource has no arguments (internal/service/ram/sharing_with_organization.go: empty schema).
+    expect(Object.keys(sharing[0][1]).filter((k) => k !== '//')).toEqual([]);
+    const [[, org]] = resourcesOf(json, 'aws_organizations_organization');
+    expect(org.aws_service_access_principals).toContain('ram.amazonaws.com');
+    expect(org.depends_on).toEqual([`aws_ram_sharing_with_organization.${sharing[0][0]}`]);
+  });
+
+  test('off by default: no sharing resource, no RAM trust', () => {
+    const json = synthModule((s) => new Organization(s, 'org', { organizationId: 'o-abcdefghij' }));
+    expect(resourcesOf(json, 'aws_ram_sharing_with_organization')).toHaveLength(0);
+    expect(resourcesOf(json, 'aws_organizations_organization')[0][1].aws_service_access_principals).not.toContain('ram.amazonaws.com');
+  });
+});

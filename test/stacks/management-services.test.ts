@@ -20,7 +20,7 @@ describe('management stack: organization and delegated admins (bundled example)'
     expect([...org.aws_service_access_principals].sort()).toEqual([
       'access-analyzer.amazonaws.com', 'cloudtrail.amazonaws.com', 'config-multiaccountsetup.amazonaws.com', 'config.amazonaws.com',
       'detective.amazonaws.com', 'fms.amazonaws.com', 'guardduty.amazonaws.com', 'inspector2.amazonaws.com', 'macie.amazonaws.com',
-      'malware-protection.guardduty.amazonaws.com', 'securityhub.amazonaws.com', 'sso.amazonaws.com',
+      'malware-protection.guardduty.amazonaws.com', 'ram.amazonaws.com', 'securityhub.amazonaws.com', 'sso.amazonaws.com',
     ]);
   });
 

@@ -80,3 +80,26 @@ export function asAws(
   }
   return JSON.stringify(plan);
 }
+
+/**
+ * Dresses terraform_data changes as resources whose attributes are the `input` object: before, after
+ * and after_unknown of `input` become the resource's own (Terraform's shapes, unknowns included).
+ */
+export function hoistInput(planJson: string, rename: Record<string, { type: string; name: string }>): string {
+  const plan = JSON.parse(planJson);
+  const lists = [plan.resource_changes ?? [], plan.resource_drift ?? []];
+  for (const rc of lists.flat()) {
+    const to = rename[rc.address];
+    if (!to) continue;
+    rc.type = to.type;
+    rc.name = to.name;
+    rc.address = `${to.type}.${to.name}`;
+    rc.provider_name = 'registry.terraform.io/hashicorp/aws';
+    const c = rc.change;
+    c.before = c.before ? c.before.input ?? {} : null;
+    c.after = c.after ? c.after.input ?? {} : null;
+    const unknown = c.after_unknown?.input;
+    c.after_unknown = unknown === true ? Object.fromEntries(Object.keys(c.before ?? {}).map((k) => [k, true])) : unknown ?? {};
+  }
+  return JSON.stringify(plan);
+}

@@ -10,8 +10,10 @@ const USAGE = `usage: plan-review [--allow <address>]... [--protect <type|addres
 
 Reads \`terraform show -json <planfile>\` output for one or more stacks and prints a Markdown review.
 The stack name is the part before "=", else the file name without .json/.plan (for plan.json/tfplan.json:
-the directory name). Exit 0: no protected resource destroyed or replaced; 1: blocked; 2: bad input.
-ORG_GUARD_ALLOW_DESTROY: comma-separated addresses (or stack:address) allowed to be destroyed/replaced.`;
+the directory name). Exit 0: no protected resource destroyed or replaced and no entry removed from a
+protected attribute (e.g. the organization's enabled_policy_types); 1: blocked; 2: bad input.
+ORG_GUARD_ALLOW_DESTROY: comma-separated addresses (or stack:address) allowed to be destroyed/replaced
+or to lose protected entries.`;
 
 export interface Io {
   stdout: (text: string) => void;

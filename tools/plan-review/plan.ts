@@ -20,14 +20,28 @@ export interface ResourceChange {
   previousAddress?: string;
   importing: boolean;
   before: Record<string, unknown> | null;
+  /** The planned object (`change.after`); null for a deletion. Unknown values are absent or null here. */
+  after: Record<string, unknown> | null;
+  /** Mirror of `after` marking values known only after apply (`change.after_unknown`). */
+  afterUnknown: Record<string, unknown>;
+  /** Attribute paths that force the replacement (`change.replace_paths`), e.g. [["triggers_replace"]]. */
+  replacePaths: (string | number)[][];
+}
+
+/** A change Terraform noticed outside of it since the last apply (`resource_drift`). */
+export interface Drift {
+  address: string;
+  actions: string[];
+  /** Top-level attributes whose value differs between the last-applied and the refreshed object. */
+  changedAttributes: string[];
 }
 
 export interface Plan {
   formatVersion: string;
   terraformVersion?: string;
   changes: ResourceChange[];
-  /** Addresses whose real state differs from the last-applied state (`resource_drift`). */
-  drift: { address: string; actions: string[] }[];
+  /** Resources whose real state differs from the last-applied state (`resource_drift`). */
+  drift: Drift[];
   /** False when Terraform planned only part of the configuration (deferred changes, -target). */
   complete: boolean;
 }
@@ -97,7 +111,7 @@ export function parsePlan(text: string, file: string): Plan {
   const drift = Array.isArray(doc.resource_drift)
     ? doc.resource_drift.map((rc, i) => {
         const c = parseChange(rc, i, file, 'resource_drift');
-        return { address: c.address, actions: c.actions };
+        return { address: c.address, actions: c.actions, changedAttributes: changedAttributes(c.before, c.after) };
       })
     : [];
   return {
@@ -135,8 +149,34 @@ function parseChange(value: unknown, index: number, file: string, list = 'resour
     deposed: typeof rc.deposed === 'string' ? rc.deposed : undefined,
     previousAddress: typeof rc.previous_address === 'string' ? rc.previous_address : undefined,
     importing: change.importing !== undefined && change.importing !== null,
-    before: change.before && typeof change.before === 'object' ? change.before : null,
+    before: objectOrNull(change.before),
+    after: objectOrNull(change.after),
+    afterUnknown: objectOrNull(change.after_unknown) ?? {},
+    replacePaths: Array.isArray(change.replace_paths)
+      ? change.replace_paths.filter(Array.isArray).map((p: unknown[]) => p.filter((s): s is string | number => typeof s === 'string' || typeof s === 'number'))
+      : [],
   };
+}
+
+function objectOrNull(v: unknown): Record<string, any> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : null;
+}
+
+/** Top-level attribute names whose values differ (either side may be null: created or deleted). */
+export function changedAttributes(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string[] {
+  if (!before || !after) return [];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(canonical(before[k])) !== JSON.stringify(canonical(after[k]))).sort();
+}
+
+/** Key order does not make a difference; absent and null are the same to Terraform. */
+function canonical(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  }
+  return v;
 }
 
 /** `module.a.aws_s3_bucket.b["k"]` -> `aws_s3_bucket`. */

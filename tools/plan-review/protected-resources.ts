@@ -1,9 +1,13 @@
 /**
- * Resources whose destruction or replacement fails plan review. This is the one list: add a rule
- * here (or pass `--protect <type>` for a one-off) rather than special-casing elsewhere.
+ * What plan review protects. This is the one list: add a rule here (or pass `--protect <type>` for a
+ * one-off) rather than special-casing elsewhere. Two kinds of rule:
+ *
+ * - `destroy` (the default): destroying or replacing a resource of the type fails review;
+ * - `attributes`: an update (or replacement) that removes entries from a set-valued attribute fails
+ *   review, one finding per removed entry, for lists that are authoritative in AWS.
  *
  * A rule matches by resource type, optionally narrowed by `when` (stack name, attributes of the
- * object that would be destroyed). Rules err on the side of blocking: an override is one flag away.
+ * object as it exists today). Rules err on the side of blocking: an override is one flag away.
  */
 export interface ProtectedChange {
   stack: string;
@@ -13,13 +17,33 @@ export interface ProtectedChange {
   before: Record<string, unknown> | null;
 }
 
-export interface ProtectionRule {
+export interface DestroyRule {
+  kind?: 'destroy';
   type: string;
   /** Why destroying it hurts, shown to the reviewer. */
   reason: string;
   /** Narrows the rule; absent: every resource of the type is protected. */
   when?: (change: ProtectedChange) => boolean;
 }
+
+export interface ProtectedAttribute {
+  /** What one entry is, e.g. "policy type". */
+  entry: string;
+  /** Why removing an entry hurts, shown to the reviewer. */
+  reason: string;
+  /** A more specific reason for some entries, added to `reason`. */
+  entries?: Readonly<Record<string, string>>;
+}
+
+export interface AttributeRule {
+  kind: 'attributes';
+  type: string;
+  /** Set- or list-valued attributes whose entries may be added but not removed. */
+  attributes: Readonly<Record<string, ProtectedAttribute>>;
+  when?: (change: ProtectedChange) => boolean;
+}
+
+export type ProtectionRule = DestroyRule | AttributeRule;
 
 /** Names org-guard gives its log-archive buckets (modules/names.ts): `org-guard-<purpose>-<account>-<region>`. */
 const ORG_GUARD_BUCKET = /^org-guard-/;
@@ -67,6 +91,35 @@ export const PROTECTED_RESOURCES: readonly ProtectionRule[] = [
     reason: 'the AWS Organization itself: it is adopted, never re-created; destroying it would remove every account from the organization',
   },
   {
+    // resourceOrganizationUpdate disables every policy type and principal that is in state but not in
+    // config (terraform-provider-aws 6.25, internal/service/organizations/organization.go).
+    kind: 'attributes',
+    type: 'aws_organizations_organization',
+    attributes: {
+      enabled_policy_types: {
+        entry: 'policy type',
+        reason: 'the provider calls DisablePolicyType on the root, and AWS then detaches every policy of that type from every root, OU and account (Organizations guide, "Disabling a policy type"); list it in organization.policyTypesInUse to keep it',
+        entries: {
+          SERVICE_CONTROL_POLICY: 'every SCP stops applying, org-guard\'s guardrails included',
+          RESOURCE_CONTROL_POLICY: 'every RCP stops applying, org-guard\'s TLS-only RCP included',
+        },
+      },
+      aws_service_access_principals: {
+        entry: 'trusted service',
+        reason: 'the provider calls DisableAWSServiceAccess: the service can no longer create service-linked roles or act in member accounts, and some services clean up what their integration created (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisableAWSServiceAccess.html); list it in organization.trustedServicesInUse to keep it',
+        entries: {
+          'ram.amazonaws.com': 'AWS RAM stops sharing with the organization, so Firewall Manager DNS Firewall and Network Firewall rule groups no longer reach the accounts',
+          'sso.amazonaws.com': 'IAM Identity Center uses it to manage access to member accounts',
+          'cloudtrail.amazonaws.com': 'the organization trail depends on it',
+        },
+      },
+    },
+  },
+  {
+    type: 'aws_ram_sharing_with_organization',
+    reason: 'RAM sharing with the organization: destroying it disables RAM trusted access and deletes AWSServiceRoleForResourceAccessManager (provider: internal/service/ram/sharing_with_organization.go), so Firewall Manager DNS Firewall and Network Firewall rule groups are no longer shared',
+  },
+  {
     type: 'aws_organizations_delegated_administrator',
     reason: delegatedAdmin('a service (Config, Access Analyzer, ...)'),
   },
@@ -102,14 +155,62 @@ export const PROTECTED_RESOURCES: readonly ProtectionRule[] = [
   },
 ];
 
-/** The rule protecting a change, if any; `extraTypes` come from `--protect`. */
+export function isDestroyRule(rule: ProtectionRule): rule is DestroyRule {
+  return rule.kind === undefined || rule.kind === 'destroy';
+}
+
+/** The destroy rule protecting a change, if any; `extraTypes` come from `--protect`. */
 export function protectionFor(
   change: ProtectedChange,
   rules: readonly ProtectionRule[] = PROTECTED_RESOURCES,
   extraTypes: readonly string[] = [],
 ): string | undefined {
-  const rule = rules.find((r) => r.type === change.type && (!r.when || r.when(change)));
+  const rule = rules.filter(isDestroyRule).find((r) => r.type === change.type && (!r.when || r.when(change)));
   if (rule) return rule.reason;
   if (extraTypes.includes(change.type) || extraTypes.includes(change.address)) return 'protected on the command line (--protect)';
   return undefined;
+}
+
+export interface PlannedChange extends ProtectedChange {
+  /** The planned object (`change.after`). */
+  after: Record<string, unknown> | null;
+  /** `change.after_unknown`: true (or true elements) where the value is known only after apply. */
+  afterUnknown: Record<string, unknown>;
+}
+
+export interface RemovedEntry {
+  attribute: string;
+  /** The removed entry; `undefined` when the new value is unknown until apply and may drop entries. */
+  entry?: string;
+  reason: string;
+}
+
+/** Entries of protected attributes that the change removes, one per entry. */
+export function removedEntries(change: PlannedChange, rules: readonly ProtectionRule[] = PROTECTED_RESOURCES): RemovedEntry[] {
+  const out: RemovedEntry[] = [];
+  for (const rule of rules) {
+    if (isDestroyRule(rule) || rule.type !== change.type || (rule.when && !rule.when(change))) continue;
+    for (const [attribute, p] of Object.entries(rule.attributes)) {
+      const before = entriesOf(change.before?.[attribute]);
+      if (before.length === 0) continue;
+      const unknown = change.afterUnknown[attribute];
+      const after = new Set(entriesOf(change.after?.[attribute]));
+      const removed = before.filter((e) => !after.has(e));
+      if (removed.length === 0) continue;
+      // Fail closed: an entry that is not known until apply might or might not be a kept one.
+      if (unknown === true || (Array.isArray(unknown) && unknown.includes(true))) {
+        out.push({ attribute, reason: `the new ${attribute} is known only after apply, so it may drop ${removed.map((e) => `\`${e}\``).join(', ')}; ${p.reason}` });
+        continue;
+      }
+      for (const entry of removed) {
+        const specific = p.entries?.[entry];
+        out.push({ attribute, entry, reason: `${specific ? `${specific}. ` : ''}Removing a ${p.entry}: ${p.reason}` });
+      }
+    }
+  }
+  return out;
+}
+
+function entriesOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string') : [];
 }

@@ -1,8 +1,10 @@
 import type { ChangeKind, Plan, ResourceChange } from './plan';
-import { PROTECTED_RESOURCES, protectionFor, type ProtectionRule } from './protected-resources';
+import { PROTECTED_RESOURCES, protectionFor, removedEntries, type ProtectionRule } from './protected-resources';
 
-/** Kinds that remove the existing object: the ones protection rules care about. */
+/** Kinds that remove the existing object: the ones destroy rules care about. */
 const DESTRUCTIVE: ReadonlySet<ChangeKind> = new Set(['replace', 'delete']);
+/** Kinds that keep an object whose attributes may lose entries: the ones attribute rules care about. */
+const REWRITING: ReadonlySet<ChangeKind> = new Set(['update', 'replace']);
 
 export interface Finding {
   stack: string;
@@ -11,6 +13,8 @@ export interface Finding {
   reason: string;
   /** True when an override (`--allow` / ORG_GUARD_ALLOW_DESTROY) names this address. */
   allowed: boolean;
+  /** Set when the finding is an entry removed from a protected attribute (entry undefined: unknown until apply). */
+  removed?: { attribute: string; entry?: string };
 }
 
 export interface StackReview {
@@ -45,16 +49,17 @@ export function reviewStack(stack: string, file: string, plan: Plan, options: Re
     if (c.kind !== 'no-op' && c.kind !== 'read') counts[c.kind]++;
     else counts.unchanged++;
     changes.push(c);
-    if (!DESTRUCTIVE.has(c.kind)) continue;
-    const reason = protectionFor({ stack, address: c.address, type: c.type, before: c.before }, options.rules ?? PROTECTED_RESOURCES, options.protect ?? []);
-    if (reason) {
-      findings.push({
-        stack,
-        address: c.address,
-        kind: c.kind,
-        reason,
-        allowed: allow.has(c.address) || allow.has(`${stack}:${c.address}`),
-      });
+    const rules = options.rules ?? PROTECTED_RESOURCES;
+    const allowed = allow.has(c.address) || allow.has(`${stack}:${c.address}`);
+    const target = { stack, address: c.address, type: c.type, before: c.before };
+    if (DESTRUCTIVE.has(c.kind)) {
+      const reason = protectionFor(target, rules, options.protect ?? []);
+      if (reason) findings.push({ stack, address: c.address, kind: c.kind, reason, allowed });
+    }
+    if (REWRITING.has(c.kind)) {
+      for (const r of removedEntries({ ...target, after: c.after, afterUnknown: c.afterUnknown }, rules)) {
+        findings.push({ stack, address: c.address, kind: c.kind, reason: r.reason, allowed, removed: { attribute: r.attribute, entry: r.entry } });
+      }
     }
   }
   return { stack, file, plan, counts, changes, findings };
@@ -86,7 +91,28 @@ function describe(c: ResourceChange): string {
   if (c.previousAddress) parts.push(`moved from ${code(c.previousAddress)}`);
   if (c.deposed) parts.push(`deposed object ${c.deposed}`);
   if (c.actionReason) parts.push(c.actionReason.replace(/_/g, ' '));
+  if (c.kind === 'replace' && c.replacePaths.length > 0) parts.push(`forced by ${c.replacePaths.map((p) => code(attributePath(p))).join(', ')}`);
   return parts.join(', ');
+}
+
+/** ["ingress", 0, "cidr_blocks"] -> ingress[0].cidr_blocks */
+export function attributePath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
+}
+
+function shortEffect(f: Finding): string {
+  if (!f.removed) return f.kind === 'delete' ? 'destroyed' : 'replaced';
+  return f.removed.entry === undefined ? `may lose entries of \`${f.removed.attribute}\`` : `loses ${code(f.removed.entry)}`;
+}
+
+/** How a finding reads after its address: what would happen to it. */
+function effect(f: Finding): string {
+  if (f.removed) {
+    return f.removed.entry === undefined
+      ? `may **lose entries** of \`${f.removed.attribute}\``
+      : `would **lose** ${code(f.removed.entry)} from \`${f.removed.attribute}\``;
+  }
+  return `would be **${f.kind === 'delete' ? 'destroyed' : 'replaced'}**`;
 }
 
 export function countsLine(r: StackReview): string {
@@ -115,13 +141,18 @@ export function renderStack(r: StackReview): string {
     out.push('#### Blocked', '');
     for (const f of r.findings) {
       const status = f.allowed ? ' — **allowed by override**' : '';
-      out.push(`- ${code(f.address)} would be **${f.kind === 'delete' ? 'destroyed' : 'replaced'}**${status}: ${f.reason}`);
+      out.push(`- ${code(f.address)} ${effect(f)}${status}: ${f.reason}`);
     }
     out.push('');
   }
   if (r.plan.drift.length > 0) {
     out.push(`#### Drift (${r.plan.drift.length} changed outside Terraform)`, '');
-    for (const d of r.plan.drift) out.push(`- ${code(d.address)} (${d.actions.join(', ')})`);
+    for (const d of r.plan.drift) {
+      const what = d.actions.includes('delete') && !d.actions.includes('create')
+        ? ': deleted outside Terraform'
+        : d.changedAttributes.length > 0 ? `: ${d.changedAttributes.map(code).join(', ')} changed` : '';
+      out.push(`- ${code(d.address)} (${d.actions.join(', ')})${what}`);
+    }
     out.push('');
   }
   return out.join('\n');
@@ -133,15 +164,15 @@ export function renderReport(reviews: readonly StackReview[], warnings: readonly
   const allowed = reviews.flatMap((r) => r.findings.filter((f) => f.allowed));
   if (blocked.length > 0) {
     out.push(
-      `**Result: BLOCKED.** ${blocked.length} protected resource${blocked.length === 1 ? '' : 's'} would be destroyed or replaced: ` +
-        blocked.map((f) => `${code(f.address)} in \`${f.stack}\``).join(', ') + '.',
+      `**Result: BLOCKED.** ${blocked.length} protected change${blocked.length === 1 ? '' : 's'}: ` +
+        blocked.map((f) => `${code(f.address)} in \`${f.stack}\` ${shortEffect(f)}`).join(', ') + '.',
       '',
       'If this is intended, re-run with `--allow <address>` for each (or set `ORG_GUARD_ALLOW_DESTROY` to a comma-separated list of addresses, `stack:address` to name one stack).',
       '',
     );
   } else {
     const note = allowed.length > 0 ? ` (${allowed.length} protected change${allowed.length === 1 ? '' : 's'} allowed by override)` : '';
-    out.push(`**Result: OK.** No protected resource is destroyed or replaced${note}.`, '');
+    out.push(`**Result: OK.** No protected resource is destroyed or replaced, no protected entry removed${note}.`, '');
   }
   for (const w of warnings) out.push(`> ⚠️ ${w}`, '');
   out.push('| stack | create | update | replace | delete | protected |', '|---|---:|---:|---:|---:|---|');
