@@ -3,6 +3,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { ProtectedService } from '../config/sections/guardrails';
+import { KEY_DESTRUCTION_ACTIONS } from './log-archive-key';
 
 /** AWS Organizations limit on the size of one SCP or RCP document. */
 export const POLICY_SIZE_LIMIT = 5120;
@@ -38,8 +39,15 @@ export interface GuardrailSettings {
   denyLeavingOrganization?: boolean;
   denyRootUser?: boolean;
   protectDeploymentRole?: boolean;
+  /** Log-archive account: its keys may not be disabled, deleted or re-policied (see KEY_DESTRUCTION_ACTIONS). */
+  logArchiveAccountId?: string;
   protectedServices?: readonly ProtectedService[];
-  regionDeny?: { enabled: boolean; extraGlobalActions?: readonly string[] };
+  regionDeny?: {
+    enabled: boolean;
+    extraGlobalActions?: readonly string[];
+    /** Roles org-guard itself runs outside the governed regions (full ARNs), e.g. the us-east-1 WAF log Firehose role. */
+    exemptPrincipalArns?: readonly string[];
+  };
   denyInsecureTransport?: boolean;
 }
 
@@ -78,6 +86,9 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
     'securityhub:DeleteMembers',
     'securityhub:BatchDisableStandards',
     'securityhub:UpdateStandardsControl',
+    // Today's control-disable APIs (UpdateStandardsControl is the legacy one).
+    'securityhub:UpdateSecurityControl',
+    'securityhub:BatchUpdateStandardsControlAssociations',
     'securityhub:UpdateSecurityHubConfiguration',
     'securityhub:UpdateOrganizationConfiguration',
     'securityhub:DeleteFindingAggregator',
@@ -95,6 +106,7 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
     'cloudtrail:DeleteTrail',
     'cloudtrail:UpdateTrail',
     'cloudtrail:PutEventSelectors',
+    'cloudtrail:PutInsightSelectors',
     'cloudtrail:DeregisterOrganizationDelegatedAdmin',
   ],
   config: [
@@ -104,11 +116,19 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
     'config:DeleteDeliveryChannel',
     'config:PutDeliveryChannel',
     'config:DeleteRetentionConfiguration',
+    // Shortens how long Config keeps history (deleting it only restores the 7-year default).
+    'config:PutRetentionConfiguration',
     'config:DeleteConfigurationAggregator',
     'config:PutConfigurationAggregator',
     'config:DeleteAggregationAuthorization',
   ],
-  'access-analyzer': ['access-analyzer:DeleteAnalyzer'],
+  'access-analyzer': [
+    'access-analyzer:DeleteAnalyzer',
+    // Archive rules auto-archive findings, new and (ApplyArchiveRule) existing ones.
+    'access-analyzer:CreateArchiveRule',
+    'access-analyzer:UpdateArchiveRule',
+    'access-analyzer:ApplyArchiveRule',
+  ],
   macie: [
     'macie2:DisableMacie',
     'macie2:UpdateMacieSession',
@@ -117,6 +137,9 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
     'macie2:DisassociateMember',
     'macie2:DeleteMember',
     'macie2:UpdateOrganizationConfiguration',
+    // Findings filters with action ARCHIVE are suppression rules.
+    'macie2:CreateFindingsFilter',
+    'macie2:UpdateFindingsFilter',
   ],
   detective: [
     'detective:DeleteGraph',
@@ -128,6 +151,9 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
     'inspector2:Disable',
     'inspector2:DisassociateMember',
     'inspector2:UpdateOrganizationConfiguration',
+    // Filters with action SUPPRESS are suppression rules.
+    'inspector2:CreateFilter',
+    'inspector2:UpdateFilter',
   ],
   // Policies are owned by the Firewall Manager administrator (org-guard's security stack); FMS
   // re-applies its managed web ACLs and security groups in member accounts itself.
@@ -143,10 +169,12 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
   ],
 };
 
-/** Mutating IAM actions on a role. */
+/**
+ * Mutating IAM actions on an existing role. Not iam:CreateRole: an invited account that lacks the role must
+ * be able to create it (README, "Invited accounts"); once it exists, a second CreateRole fails anyway.
+ * iam:AttachRolePolicy is handled apart (ATTACHABLE_DEPLOYMENT_POLICY).
+ */
 export const ROLE_MUTATING_ACTIONS = [
-  'iam:AttachRolePolicy',
-  'iam:CreateRole',
   'iam:DeleteRole',
   'iam:DeleteRolePermissionsBoundary',
   'iam:DeleteRolePolicy',
@@ -159,6 +187,13 @@ export const ROLE_MUTATING_ACTIONS = [
   'iam:UpdateRole',
   'iam:UpdateRoleDescription',
 ];
+
+/**
+ * The one policy anybody may attach to the deployment role, which is how it is created (CreateRole, then
+ * AttachRolePolicy): it grants the role nothing it must not have. Any other attachment (a customer managed
+ * policy with a Deny, say) stays reserved to the exempt roles.
+ */
+export const ATTACHABLE_DEPLOYMENT_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
 /**
  * Global services exempt from the region deny: AWS Control Tower's landing-zone region deny list
@@ -213,25 +248,44 @@ export function guardrailPolicies(s: GuardrailSettings): GuardrailPolicy[] {
     core.push({ Sid: 'DenyLeavingOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' });
   }
   if (s.denyRootUser ?? true) {
+    // AWS's sample (aws-samples/service-control-policy-examples, Privileged-access-controls/
+    // Prevent-root-credentials-management-in-member-accounts-in-AWS-Organizations.json): the Null test on
+    // aws:AssumedRoot, which only sts:AssumeRoot sessions carry (IAM user guide, "AWS global condition context
+    // keys", aws:AssumedRoot), leaves centralized root access from the management account working.
     core.push({
       Sid: 'DenyRootUser',
       Effect: 'Deny',
       Action: '*',
       Resource: '*',
-      Condition: { StringLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:root' } },
+      Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' }, Null: { 'aws:AssumedRoot': 'true' } },
     });
   }
   if (s.protectDeploymentRole ?? true) {
+    const role = `arn:aws:iam::*:role/${s.deploymentRoleName}`;
+    core.push({ Sid: 'ProtectDeploymentRole', Effect: 'Deny', Action: ROLE_MUTATING_ACTIONS, Resource: role, Condition: exempt });
     core.push({
-      Sid: 'ProtectDeploymentRole',
+      Sid: 'ProtectDeploymentRolePolicies',
       Effect: 'Deny',
-      Action: ROLE_MUTATING_ACTIONS,
-      Resource: `arn:aws:iam::*:role/${s.deploymentRoleName}`,
-      Condition: exempt,
+      Action: 'iam:AttachRolePolicy',
+      Resource: role,
+      // iam:PolicyARN is the policy being attached (Service Authorization Reference, IAM condition keys).
+      Condition: { ...exempt, ArnNotEquals: { 'iam:PolicyARN': ATTACHABLE_DEPLOYMENT_POLICY } },
     });
   }
   core.push(...protect('ProtectLoggingAndConfiguration', LOGGING_SERVICES));
   const detection = protect('ProtectDetectionServices', DETECTION_SERVICES);
+  // Same actions as the log-archive key policy's deny, for every key of that account: the SCP also holds for
+  // keys whose policy org-guard does not own, whatever a key policy says. Its own policy: the exemption list
+  // repeats in each statement and the baseline has no room left for another.
+  const logArchiveKeys: Statement[] = s.logArchiveAccountId
+    ? [{
+        Sid: 'ProtectLogArchiveKeys',
+        Effect: 'Deny',
+        Action: KEY_DESTRUCTION_ACTIONS,
+        Resource: `arn:aws:kms:*:${s.logArchiveAccountId}:key/*`,
+        Condition: exempt,
+      }]
+    : [];
 
   const policies: GuardrailPolicy[] = [];
   const scp = (key: string, description: string, statements: Statement[], type: PolicyType = 'SERVICE_CONTROL_POLICY') => {
@@ -241,13 +295,17 @@ export function guardrailPolicies(s: GuardrailSettings): GuardrailPolicy[] {
   };
   scp('baseline-guardrails', 'org-guard: no leaving the organization, no root user, deployment role, logging and config services protected', core);
   scp('protect-detection', 'org-guard: GuardDuty, Security Hub, Macie, Detective and Inspector cannot be disabled or reconfigured', detection);
+  scp('protect-log-archive-keys', 'org-guard: KMS keys of the log-archive account cannot be disabled, deleted, re-policied or re-aliased', logArchiveKeys);
   if (s.regionDeny?.enabled) {
     scp('region-deny', 'org-guard: no regional actions outside the governed regions', [{
       Sid: 'DenyOutsideGovernedRegions',
       Effect: 'Deny',
       NotAction: [...REGION_DENY_GLOBAL_ACTIONS, ...(s.regionDeny.extraGlobalActions ?? [])],
       Resource: '*',
-      Condition: { StringNotEquals: { 'aws:RequestedRegion': [...s.governedRegions] }, ...exempt },
+      Condition: {
+        StringNotEquals: { 'aws:RequestedRegion': [...s.governedRegions] },
+        ArnNotLike: { 'aws:PrincipalARN': [...exemptPrincipalArns(s), ...(s.regionDeny.exemptPrincipalArns ?? [])] },
+      },
     }]);
   }
   if (s.denyInsecureTransport ?? true) {

@@ -15,7 +15,29 @@ export interface LogArchiveKeyProps {
   trailArn: string;
   /** Accounts allowed to decrypt trail logs (only with the CloudTrail encryption context). */
   readerAccountIds: readonly string[];
+  /**
+   * The only principals that may disable, delete or re-policy the key: the deployment role of the owner
+   * account and the break-glass roles (role ARNs, `*` allowed). Must include the role that applies the key
+   * policy, or the key can no longer be managed.
+   */
+  keyAdminRoleArns: readonly string[];
 }
+
+/**
+ * Actions that destroy or silently weaken the key: a disabled or deleted key makes every locked trail log
+ * unreadable and stops delivery; a new key policy or a moved alias can do the same later. Kept out of
+ * reach of the owner account's administrators (key policy) and of its principals (baseline SCP).
+ * kms:CreateGrant stays allowed: a grant can only give cryptographic operations, never these
+ * (AWS KMS developer guide, "Grant operations").
+ */
+export const KEY_DESTRUCTION_ACTIONS = [
+  'kms:DisableKey',
+  'kms:ScheduleKeyDeletion',
+  'kms:PutKeyPolicy',
+  'kms:DisableKeyRotation',
+  'kms:DeleteAlias',
+  'kms:UpdateAlias',
+];
 
 /** The customer managed key of the trail logs: rotated, never destroyed, usable by the org trail only. */
 export class LogArchiveKey extends Construct {
@@ -25,6 +47,7 @@ export class LogArchiveKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LogArchiveKeyProps) {
     super(scope, id);
+    if (props.keyAdminRoleArns.length === 0) throw new Error('LogArchiveKey: keyAdminRoleArns must name the deployment role');
     this.policy = policyDocument(keyPolicyStatements(props));
     this.key = new KmsKey(this, 'key', {
       region: props.region,
@@ -84,14 +107,33 @@ export function keyPolicyStatements(props: LogArchiveKeyProps): PolicyStatement[
       Resource: '*',
     },
     {
-      // AWS: with an S3 Bucket Key on the trail bucket, whoever creates or updates the trail needs kms:Decrypt.
-      // Scoped like a reader's: only for CloudTrail-encrypted data of this management account's trails.
-      Sid: 'AllowTrailOwnerToDecryptTrailLogs',
+      // CloudTrail guide, "Configure AWS KMS key policies for CloudTrail" (Granting decrypt permissions):
+      // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are required to
+      // create or update a trail with SSE-KMS encryption enabled", with the statement AWS gives for it
+      // ("Allow CloudTrail to decrypt a trail": Service cloudtrail.amazonaws.com, kms:Decrypt). Scoped like the
+      // encrypt statement (aws:SourceArn, the guide's best practice, and the CloudTrail encryption context the
+      // data keys were made with), so it decrypts nothing but this trail's data.
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+      Sid: 'AllowCloudTrailToDecryptTrail',
       Effect: 'Allow',
-      Principal: { AWS: accountRoot(props.managementAccountId) },
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
       Action: 'kms:Decrypt',
       Resource: '*',
-      Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext } },
+      Condition: {
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext },
+        StringEquals: { 'aws:SourceArn': props.trailArn },
+      },
+    },
+    {
+      // The owner account's kms:* above would let any of its administrators disable or delete the key. A Deny
+      // on aws:PrincipalArn (not NotPrincipal) also covers the account's root user. The admin roles stay
+      // allowed, so KMS's lockout check on PutKeyPolicy (the caller must be able to call it again) passes.
+      Sid: 'DenyKeyDestructionExceptKeyAdmins',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: KEY_DESTRUCTION_ACTIONS,
+      Resource: '*',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...props.keyAdminRoleArns] } },
     },
   ];
   if (props.readerAccountIds.length > 0) {

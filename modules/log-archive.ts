@@ -24,6 +24,8 @@ export interface LogArchiveProps {
   names: LogArchiveNames;
   /** Only this role may delete logs or change the buckets' protection. */
   deploymentRoleArn: string;
+  /** Break-glass roles (ARN patterns) that may, besides the deployment role, disable or re-policy the key. */
+  breakGlassRoleArns?: readonly string[];
   retention: LogArchiveRetention;
   /** Accounts that may read and decrypt trail logs. */
   readerAccountIds: readonly string[];
@@ -60,6 +62,7 @@ export class LogArchive extends Construct {
       managementAccountId: props.managementAccountId,
       trailArn: names.trailArn,
       readerAccountIds: props.readerAccountIds,
+      keyAdminRoleArns: [props.deploymentRoleArn, ...(props.breakGlassRoleArns ?? [])],
     });
 
     // Server access logging supports SSE-S3 only as default encryption, and no object lock default retention.

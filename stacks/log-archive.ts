@@ -21,6 +21,8 @@ export class LogArchiveStack extends AccountStack {
       securityAccountId: config.accounts.security.id,
       names: logArchiveNames(config),
       deploymentRoleArn: roleArnFor(config.accounts.logArchive.id, config.deployment.roleName),
+      // The guardrails' break-glass roles may also manage the log-archive key (README, log archive).
+      breakGlassRoleArns: config.guardrails.exemptRoles.map((r) => roleArnFor(config.accounts.logArchive.id, r)),
       retention: {
         days: logging.retentionDays,
         mode: logging.objectLock.mode,

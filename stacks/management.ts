@@ -31,8 +31,9 @@ export class ManagementStack extends AccountStack {
         denyLeavingOrganization: guardrails.denyLeavingOrganization,
         denyRootUser: guardrails.denyRootUser,
         protectDeploymentRole: guardrails.protectDeploymentRole,
+        logArchiveAccountId: guardrails.protectLogArchiveKeys ? config.accounts.logArchive.id : undefined,
         protectedServices: guardrails.protectedServices,
-        regionDeny: guardrails.regionDeny,
+        regionDeny: { ...guardrails.regionDeny, exemptPrincipalArns: regionDenyExemptions(config) },
         denyInsecureTransport: guardrails.denyInsecureTransport,
         targets: guardrails.targets.map((t) =>
           t === ROOT_TARGET ? { name: 'root', id: rootId } : { name: `ou-${t}`, id: ouIds.get(t)! }),
@@ -67,3 +68,19 @@ export class ManagementStack extends AccountStack {
   }
 }
 
+
+/**
+ * Roles of org-guard itself that act outside the governed regions, which the region deny must leave alone:
+ * the us-east-1 Firehose stream for CloudFront WAF logs delivers as its own role in the security account
+ * (a customer role, so SCPs apply to it). Nothing else needs an entry: AWS Config recorders and Firewall
+ * Manager act through service-linked roles, which SCPs never restrict (Organizations guide, "Service control
+ * policies"); config:* and fms:* are global actions of the list; the FMS administrator registration is made
+ * by the management account, which SCPs do not affect; Terraform runs as the exempt deployment role.
+ */
+export function regionDenyExemptions(config: OrgConfig): string[] {
+  const fm = config.firewallManager;
+  const cloudFrontLogs = fm.enabled && fm.waf.enabled && fm.waf.cloudFront && fm.waf.logging;
+  // CloudFront-scope web ACLs and their log streams exist only in us-east-1.
+  if (!cloudFrontLogs || config.organization.regions.includes('us-east-1')) return [];
+  return [logArchiveNames(config).wafFirehoseRoleArn];
+}

@@ -58,7 +58,14 @@ export const guardrailsSchema = strictObject({
     .describe('Roles exempted from the guardrails besides deployment.roleName (break-glass roles). Root is never exempt.'),
   denyLeavingOrganization: z.boolean().default(true).describe('Members may not leave the organization.'),
   denyRootUser: z.boolean().default(true).describe('The root user of member accounts may not act.'),
-  protectDeploymentRole: z.boolean().default(true).describe('Only exempt roles may change or delete deployment.roleName.'),
+  protectDeploymentRole: z
+    .boolean()
+    .default(true)
+    .describe('Only exempt roles may change or delete deployment.roleName (creating it stays allowed, for invited accounts).'),
+  protectLogArchiveKeys: z
+    .boolean()
+    .default(true)
+    .describe('Only exempt roles may disable, delete, re-policy or re-alias KMS keys of the log-archive account.'),
   protectedServices: z
     .array(protectedService)
     .default([...PROTECTED_SERVICES])

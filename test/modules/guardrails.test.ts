@@ -71,7 +71,9 @@ describe('guardrail SCPs in the bundled defaults', () => {
 
   test('the exemption is exactly the deployment role, in every statement that has one', () => {
     const exemptions = docs.flatMap((d) => statementsOf(d)).filter((st) => st.Condition?.ArnNotLike);
-    expect(exemptions.map((st) => st.Sid).sort()).toEqual(['ProtectDeploymentRole', 'ProtectDetectionServices', 'ProtectLoggingAndConfiguration']);
+    expect(exemptions.map((st) => st.Sid).sort()).toEqual([
+      'ProtectDeploymentRole', 'ProtectDeploymentRolePolicies', 'ProtectDetectionServices', 'ProtectLogArchiveKeys', 'ProtectLoggingAndConfiguration',
+    ]);
     for (const st of exemptions) {
       expect(st.Condition!.ArnNotLike).toEqual({ 'aws:PrincipalARN': ['arn:aws:iam::*:role/OrganizationAccountAccessRole'] });
     }
@@ -150,11 +152,16 @@ describe('region deny', () => {
   test('stays under the size limit with every governed region, 10 exempt roles and 20 extra actions', () => {
     const big = guardrailPolicies({
       deploymentRoleName: 'OrganizationAccountAccessRole',
+      logArchiveAccountId: '333333333333',
       exemptRoles: Array.from({ length: 10 }, (_, i) => `aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass${i}_*`),
       governedRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
         'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
         'eu-north-1', 'sa-east-1'],
-      regionDeny: { enabled: true, extraGlobalActions: Array.from({ length: 20 }, (_, i) => `someservice${i}:DescribeSomething`) },
+      regionDeny: {
+        enabled: true,
+        extraGlobalActions: Array.from({ length: 20 }, (_, i) => `someservice${i}:DescribeSomething`),
+        exemptPrincipalArns: ['arn:aws:iam::222222222222:role/org-guard-waf-logs-firehose'],
+      },
     });
     for (const p of big) expect([p.name, JSON.stringify(p.document).length <= POLICY_SIZE_LIMIT]).toEqual([p.name, true]);
   });
@@ -210,7 +217,7 @@ describe('attachments', () => {
 
   test('each guardrail switches off on its own; enabled: false removes them all', () => {
     const input = minimalInput();
-    input.guardrails = { denyRootUser: false, protectedServices: ['cloudtrail'], denyInsecureTransport: false };
+    input.guardrails = { denyRootUser: false, protectedServices: ['cloudtrail'], denyInsecureTransport: false, protectLogArchiveKeys: false };
     const management = synthOrg(configOf(input)).management;
     const docs = policiesOf(management).map((p) => p.doc);
     expect(denied(docs, `arn:aws:iam::${MEMBER}:root`, 's3:GetObject')).toBe(false);

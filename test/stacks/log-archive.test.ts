@@ -196,7 +196,37 @@ describe('log-archive stack: KMS key', () => {
     expect(isAllowed(policy, generate({ 'kms:EncryptionContext:aws:cloudtrail:arn': foreign, 'aws:SourceArn': foreign }))).toBe(false);
     expect(isAllowed(policy, generate({ ...context, 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/other` }))).toBe(false);
     expect(isAllowed(policy, { principal: { service: 'cloudtrail.amazonaws.com' }, action: 'kms:DescribeKey', context: { 'aws:SourceArn': TRAIL_ARN } })).toBe(true);
-    expect(isAllowed(policy, { principal: { service: 'cloudtrail.amazonaws.com' }, action: 'kms:Decrypt', context })).toBe(false);
+  });
+
+  // CloudTrail guide, "Configure AWS KMS key policies for CloudTrail": the trail bucket has an S3 Bucket Key,
+  // so CloudTrail (the service principal) needs kms:Decrypt to create or update the trail.
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+  test('CloudTrail may decrypt for the organization trail only, which the S3 Bucket Key of the trail bucket needs', () => {
+    const [[, sse]] = resourcesOf(json, 'aws_s3_bucket_server_side_encryption_configuration')
+      .filter(([, e]) => e.rule[0].apply_server_side_encryption_by_default.sse_algorithm === 'aws:kms');
+    expect(sse.rule[0].bucket_key_enabled).toBe(true);
+    const decrypt = (ctx: Record<string, string>): Request => ({ principal: { service: 'cloudtrail.amazonaws.com' }, action: 'kms:Decrypt', context: ctx });
+    expect(isAllowed(policy, decrypt(context))).toBe(true);
+    expect(isAllowed(policy, decrypt({ 'kms:EncryptionContext:aws:cloudtrail:arn': TRAIL_ARN }))).toBe(false);
+    expect(isAllowed(policy, decrypt({ ...context, 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/other` }))).toBe(false);
+    // The trail owner itself gets no decrypt (commit 6d42e5a granted it; AWS asks it of the service).
+    expect(isAllowed(policy, { principal: { arn: `arn:aws:iam::${MGMT}:role/Admin` }, action: 'kms:Decrypt', context })).toBe(false);
+  });
+
+  test('nobody in the log-archive account but the deployment role and the break-glass roles may disable, delete or re-policy the key', () => {
+    const input = minimalInput();
+    input.guardrails = { exemptRoles: ['aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_*'] };
+    const withBreakGlass = keyPolicyOf(synthOrg(configOf(input))['log-archive']);
+    const breakGlass = `arn:aws:iam::${ARCHIVE}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_0123abcd`;
+    for (const action of ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:DisableKeyRotation']) {
+      for (const p of [policy, withBreakGlass]) {
+        expect([action, evaluate(p, { principal: { arn: `arn:aws:iam::${ARCHIVE}:role/Admin` }, action })]).toEqual([action, 'ExplicitDeny']);
+        expect([action, evaluate(p, { principal: { arn: `arn:aws:iam::${ARCHIVE}:root` }, action })]).toEqual([action, 'ExplicitDeny']);
+        expect([action, evaluate(p, { principal: { arn: DEPLOY_ROLE }, action })]).toEqual([action, 'Allow']);
+      }
+      expect([action, evaluate(policy, { principal: { arn: breakGlass }, action })]).toEqual([action, 'ExplicitDeny']);
+      expect([action, evaluate(withBreakGlass, { principal: { arn: breakGlass }, action })]).toEqual([action, 'Allow']);
+    }
   });
 
   test('readers decrypt only with the CloudTrail encryption context', () => {
