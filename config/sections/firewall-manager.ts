@@ -18,7 +18,12 @@ export const SHIELD_REGIONAL_RESOURCE_TYPES = [
   'AWS::EC2::EIP',
 ] as const;
 
-/** AWS managed Network Firewall threat signature groups, default (action) order variants. */
+/**
+ * Categories of the AWS managed Network Firewall threat signature groups. AWS publishes each as
+ * `<category>StrictOrder` and `<category>ActionOrder`; org-guard's policies use strict order, so the
+ * module appends `StrictOrder`.
+ * https://docs.aws.amazon.com/network-firewall/latest/developerguide/aws-managed-rule-groups-threat-signature.html
+ */
 export const NETWORK_FIREWALL_THREAT_SIGNATURE_GROUPS = [
   'ThreatSignaturesBotnet', 'ThreatSignaturesBotnetWeb', 'ThreatSignaturesBotnetWindows', 'ThreatSignaturesDoS',
   'ThreatSignaturesEmergingEvents', 'ThreatSignaturesExploits', 'ThreatSignaturesFUP', 'ThreatSignaturesIOC',
@@ -120,11 +125,11 @@ const networkFirewall = strictObject({
     .array(z.string().regex(/^\.?([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+$/, { error: (i) => `not a Network Firewall domain target: "${String(i.input)}" (e.g. .example.com for all subdomains, or www.example.com)` }))
     .default(['.amazonaws.com'])
     .describe('Stateful domain allow-list for HTTP Host / TLS SNI egress; other HTTP/TLS destinations are dropped.'),
-  allowListCapacity: z.number().int().min(1).max(30000).default(1000).describe('Capacity of the allow-list rule group (fixed at creation; changing it replaces the group).'),
+  allowListCapacity: z.number().int().min(1).max(30000).default(1000).describe('Capacity of the allow-list rule group (fixed at creation; changing it replaces the group, new one first). The policy\'s stateful rules (this plus the managed groups\' capacities) must stay within 30,000.'),
   threatSignatureGroups: z
     .array(z.enum(NETWORK_FIREWALL_THREAT_SIGNATURE_GROUPS))
     .default(['ThreatSignaturesMalware', 'ThreatSignaturesBotnet', 'ThreatSignaturesExploits', 'ThreatSignaturesEmergingEvents'])
-    .describe('AWS managed threat signature rule groups.'),
+    .describe('AWS managed threat signature rule groups by category; the policy uses their StrictOrder variants (e.g. ThreatSignaturesMalwareStrictOrder), evaluated before the allow-list.'),
   singleEndpointPerVpc: z.boolean().default(false),
   firewallSubnetCidrs: z.array(z.string()).default([]).describe('IPv4 /28 CIDRs FMS may use for firewall subnets; empty: FMS chooses.'),
   logging: z.boolean().default(true).describe('ALERT and FLOW logs to the log archive firewall bucket.'),
@@ -291,9 +296,10 @@ function checkDns(cfg: OrgConfig, d: FirewallManagerConfig['dnsFirewall'], path:
 function checkNetworkFirewall(n: FirewallManagerConfig['networkFirewall'], path: string[], ctx: z.RefinementCtx): void {
   uniqueIn(ctx, n.allowedDomains, [...path, 'allowedDomains'], 'domain');
   uniqueIn(ctx, n.threatSignatureGroups, [...path, 'threatSignatureGroups'], 'rule group');
-  // Two rules (HTTP_HOST and TLS_SNI) per domain.
-  if (n.allowedDomains.length * 2 > n.allowListCapacity) {
-    fail(ctx, [...path, 'allowListCapacity'], `capacity ${n.allowListCapacity} is too small for ${n.allowedDomains.length} allowed domains (2 rules each); raise it to at least ${n.allowedDomains.length * 2}`);
+  // A domain list uses one rule per domain and target type plus one per target type (HTTP_HOST, TLS_SNI).
+  const needed = n.allowedDomains.length * 2 + 2;
+  if (needed > n.allowListCapacity) {
+    fail(ctx, [...path, 'allowListCapacity'], `capacity ${n.allowListCapacity} is too small for ${n.allowedDomains.length} allowed domains (2 rules each, plus 2 for HTTP and TLS); raise it to at least ${needed}`);
   }
   n.firewallSubnetCidrs.forEach((c, i) => {
     const problem = cidrProblem(c);

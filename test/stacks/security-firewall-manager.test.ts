@@ -89,6 +89,23 @@ describe('the full example (config/examples/full.yaml)', () => {
     }
   });
 
+  test('Network Firewall: managed group ARNs end in StrictOrder, with STRICT_ORDER engine options and a drop default', () => {
+    // AWS managed stateful groups exist only as <name>StrictOrder / <name>ActionOrder:
+    // https://docs.aws.amazon.com/network-firewall/latest/developerguide/aws-managed-rule-groups-threat-signature.html
+    const nfw = ofType(security, 'NETWORK_FIREWALL');
+    expect(nfw.length).toBeGreaterThan(0);
+    for (const { body, data } of nfw) {
+      const managed = data.networkFirewallStatefulRuleGroupReferences.filter((r: any) => r.resourceARN.includes(':aws-managed:'));
+      expect(managed.length).toBeGreaterThan(0);
+      for (const r of managed) expect(r.resourceARN).toMatch(new RegExp(`^arn:aws:network-firewall:${body.region}:aws-managed:stateful-rulegroup/ThreatSignatures\\w+StrictOrder$`));
+      expect(data.networkFirewallStatefulEngineOptions).toEqual({ ruleOrder: 'STRICT_ORDER' });
+      expect(data.networkFirewallStatefulDefaultActions).toContain('aws:drop_established');
+      // Threat signatures are evaluated before the allow-list's pass rules.
+      const allowList = data.networkFirewallStatefulRuleGroupReferences.find((r: any) => r.resourceARN.includes('aws_networkfirewall_rule_group'));
+      expect(Math.max(...managed.map((r: any) => r.priority))).toBeLessThan(allowList.priority);
+    }
+  });
+
   test('Shield Advanced: regional policies plus one CloudFront policy with automatic response', () => {
     const shield = ofType(security, 'SHIELD_ADVANCED');
     const cf = shield.filter((p) => p.body.resource_type === 'AWS::CloudFront::Distribution');
