@@ -11,6 +11,46 @@ export const DEFAULT_WAF_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
 ] as const;
 
+/**
+ * Published WCU of the AWS Managed Rules groups org-guard can run, from the AWS WAF "AWS Managed Rules rule
+ * groups list": https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html,
+ * .../aws-managed-rule-groups-use-case.html, .../aws-managed-rule-groups-ip-rep.html.
+ */
+export const WAF_MANAGED_RULE_GROUP_WCU: Record<string, number> = {
+  AWSManagedRulesCommonRuleSet: 700,
+  AWSManagedRulesAdminProtectionRuleSet: 100,
+  AWSManagedRulesKnownBadInputsRuleSet: 200,
+  AWSManagedRulesSQLiRuleSet: 200,
+  AWSManagedRulesLinuxRuleSet: 200,
+  AWSManagedRulesUnixRuleSet: 100,
+  AWSManagedRulesWindowsRuleSet: 200,
+  AWSManagedRulesPHPRuleSet: 100,
+  AWSManagedRulesWordPressRuleSet: 100,
+  AWSManagedRulesAmazonIpReputationList: 25,
+  AWSManagedRulesAnonymousIpList: 50,
+};
+
+/**
+ * Intelligent threat mitigation groups: they need managedRuleGroupConfigs (Bot Control inspection level, ATP
+ * and ACFP login/registration paths and fields) and bill per request, so org-guard does not run them.
+ * https://docs.aws.amazon.com/waf/latest/APIReference/API_ManagedRuleGroupStatement.html (ManagedRuleGroupConfigs)
+ */
+export const WAF_GROUPS_NEEDING_CONFIG: Record<string, string> = {
+  AWSManagedRulesBotControlRuleSet: 'Bot Control needs an inspection level (managedRuleGroupConfigs) and is billed per request',
+  AWSManagedRulesATPRuleSet: 'account takeover prevention needs the login path and username/password fields (managedRuleGroupConfigs) and is billed per request',
+  AWSManagedRulesACFPRuleSet: 'account creation fraud prevention needs the registration and creation paths and fields (managedRuleGroupConfigs) and is billed per request',
+  AWSManagedRulesAntiDDoSRuleSet: 'the anti-DDoS group needs its client-side action configuration (managedRuleGroupConfigs)',
+};
+
+/** WCU of org-guard's own groups in every web ACL: allow-list and rate limit (capacity 10 each, modules/fms-waf-policy.ts). */
+export const WAF_CUSTOM_GROUPS_WCU = 20;
+/**
+ * A web ACL may use up to 5,000 WCU; above 1,500 every further 500 WCU is billed per million requests.
+ * https://aws.amazon.com/about-aws/whats-new/2023/04/aws-waf-web-acl-capacity-units-limits/
+ */
+export const WAF_WEB_ACL_MAX_WCU = 5000;
+export const WAF_WEB_ACL_BASE_PRICE_WCU = 1500;
+
 export const WAF_REGIONAL_RESOURCE_TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ApiGateway::Stage'] as const;
 export const SHIELD_REGIONAL_RESOURCE_TYPES = [
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
@@ -79,6 +119,13 @@ const waf = strictObject({
     .record(z.string(), z.array(z.string().regex(/^[0-9A-Za-z_-]{1,128}$/, { error: (i) => `not a WAF rule name: "${String(i.input)}"` })))
     .default({})
     .describe('Per managed rule group, rules whose action is overridden to COUNT (tuning false positives).'),
+  wcuLimit: z
+    .number()
+    .int()
+    .min(1)
+    .max(WAF_WEB_ACL_MAX_WCU, { error: `wcuLimit must be at most ${WAF_WEB_ACL_MAX_WCU} (the AWS WAF web ACL maximum)` })
+    .default(WAF_WEB_ACL_BASE_PRICE_WCU)
+    .describe(`Most WCU org-guard's rule groups may use in each web ACL (its own groups: ${WAF_CUSTOM_GROUPS_WCU}, plus the managed groups). Default ${WAF_WEB_ACL_BASE_PRICE_WCU}, the base price; up to ${WAF_WEB_ACL_MAX_WCU} costs extra per 500 WCU. Leave room for the accounts' own rules.`),
   logging: z.boolean().default(true).describe('WAF logs to the log archive through a Firehose stream aws-waf-logs-* per region.'),
   overrideCustomerWebACLAssociation: z.boolean().default(false).describe('Replace web ACLs the accounts associated themselves.'),
   remediation: z.boolean().default(true).describe('Create and associate the web ACLs (false: report only).'),
@@ -251,6 +298,18 @@ function checkWaf(w: FirewallManagerConfig['waf'], path: string[], ctx: z.Refine
   });
   uniqueIn(ctx, w.allowListCidrs, [...path, 'allowListCidrs'], 'CIDR');
   uniqueIn(ctx, w.managedRuleGroups, [...path, 'managedRuleGroups'], 'managed rule group');
+  w.managedRuleGroups.forEach((g, i) => {
+    if (WAF_GROUPS_NEEDING_CONFIG[g]) {
+      fail(ctx, [...path, 'managedRuleGroups', i], `${g} is not supported: ${WAF_GROUPS_NEEDING_CONFIG[g]}, which org-guard's Firewall Manager policy does not set; remove it`);
+    } else if (WAF_MANAGED_RULE_GROUP_WCU[g] === undefined) {
+      fail(ctx, [...path, 'managedRuleGroups', i], `unknown AWS managed rule group "${g}" (its WCU is not known, so the web ACL capacity cannot be checked); allowed: ${Object.keys(WAF_MANAGED_RULE_GROUP_WCU).join(', ')}`);
+    }
+  });
+  const wcu = WAF_CUSTOM_GROUPS_WCU + w.managedRuleGroups.reduce((sum, g) => sum + (WAF_MANAGED_RULE_GROUP_WCU[g] ?? 0), 0);
+  if (w.enabled && wcu > w.wcuLimit) {
+    fail(ctx, [...path, 'managedRuleGroups'],
+      `the web ACL would need ${wcu} WCU (${w.managedRuleGroups.map((g) => `${g} ${WAF_MANAGED_RULE_GROUP_WCU[g] ?? '?'}`).join(', ')}, org-guard's allow-list and rate limit ${WAF_CUSTOM_GROUPS_WCU}), more than wcuLimit ${w.wcuLimit}; remove groups or raise firewallManager.waf.wcuLimit (at most ${WAF_WEB_ACL_MAX_WCU}; above ${WAF_WEB_ACL_BASE_PRICE_WCU} WCU AWS WAF charges extra)`);
+  }
   uniqueIn(ctx, w.regionalResourceTypes, [...path, 'regionalResourceTypes'], 'resource type');
   if (w.enabled && w.regionalResourceTypes.length === 0 && !w.cloudFront) {
     fail(ctx, [...path, 'regionalResourceTypes'], 'WAF is enabled but protects nothing: list regional resource types or set cloudFront: true (or set enabled: false)');

@@ -112,6 +112,32 @@ describe('firewallManager config', () => {
     expect(problems({ dnsFirewall: { enabled: false } }, edit)).toEqual([]);
   });
 
+  test('WAF: the web ACL capacity of the configured groups is checked against the published WCU', () => {
+    // Published WCU (AWS Managed Rules rule groups list): CommonRuleSet 700, KnownBadInputs 200, SQLi 200,
+    // AmazonIpReputationList 25, Linux 200, Windows 200; org-guard's own groups 10 + 10.
+    expect(problems({})).toEqual([]); // seed 002: 700 + 200 + 200 + 25 + 20 = 1145
+    const six = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesLinuxRuleSet', 'AWSManagedRulesWindowsRuleSet'];
+    expect(problems({ waf: { managedRuleGroups: six } })).toEqual([
+      expect.stringMatching(/^firewallManager\.waf\.managedRuleGroups: the web ACL would need 1545 WCU .*more than wcuLimit 1500; .*raise firewallManager\.waf\.wcuLimit \(at most 5000/),
+    ]);
+    expect(problems({ waf: { managedRuleGroups: six, wcuLimit: 1600 } })).toEqual([]);
+    expect(problems({ waf: { wcuLimit: 5001 } })).toEqual([expect.stringMatching(/wcuLimit: wcuLimit must be at most 5000/)]);
+    expect(problems({ waf: { enabled: false, managedRuleGroups: six } })).toEqual([]);
+  });
+
+  test.each(['AWSManagedRulesBotControlRuleSet', 'AWSManagedRulesATPRuleSet', 'AWSManagedRulesACFPRuleSet'])(
+    'WAF: %s needs managedRuleGroupConfigs, so it is refused', (group) => {
+      expect(problems({ waf: { managedRuleGroups: ['AWSManagedRulesCommonRuleSet', group] } })).toEqual([
+        expect.stringMatching(new RegExp(`^firewallManager\\.waf\\.managedRuleGroups\\[1\\]: ${group} is not supported: .*managedRuleGroupConfigs`)),
+      ]);
+    });
+
+  test('WAF: a managed group without a known WCU is named with the allowed ones', () => {
+    expect(problems({ waf: { managedRuleGroups: ['AWSManagedRulesMadeUpRuleSet'] } })).toEqual([
+      expect.stringMatching(/managedRuleGroups\[0\]: unknown AWS managed rule group "AWSManagedRulesMadeUpRuleSet" .*allowed: AWSManagedRulesCommonRuleSet/),
+    ]);
+  });
+
   test('Network Firewall: subnet CIDRs are IPv4 /28; capacity fits the allow-list', () => {
     const p = problems({ networkFirewall: { enabled: true, firewallSubnetCidrs: ['10.0.0.0/24'], allowedDomains: ['.a.com', '.b.com'], allowListCapacity: 3 } });
     expect(p).toEqual(

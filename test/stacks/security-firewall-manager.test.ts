@@ -122,6 +122,13 @@ describe('the full example (config/examples/full.yaml)', () => {
     expect(rules.filter((r) => r.action === 'BLOCK').every((r) => r.block_response === 'OVERRIDE' && r.block_override_domain === 'blocked.example.com')).toBe(true);
   });
 
+  test('every WAF policy sets optimizeUnassociatedWebACL: true (no empty web ACL per in-scope account)', () => {
+    // https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html
+    const waf = ofType(security, 'WAFV2');
+    expect(waf.length).toBe(cfg.organization.regions.length + 1);
+    for (const { data } of waf) expect(data.optimizeUnassociatedWebACL).toBe(true);
+  });
+
   test('COUNT override and allow-list CIDRs reach the WAF policy', () => {
     const [p] = ofType(security, 'WAFV2');
     const crs = p.data.preProcessRuleGroups.find((g: any) => g.managedRuleGroupIdentifier?.managedRuleGroupName === 'AWSManagedRulesCommonRuleSet');
