@@ -197,7 +197,11 @@ const securityGroupAudit = strictObject({
 });
 
 const shieldAdvanced = strictObject({
-  enabled: z.boolean().default(false).describe('Opt-in: Shield Advanced has a monthly subscription fee (1-year commitment).'),
+  enabled: z.boolean().default(false).describe('Opt-in: Firewall Manager subscribes every in-scope account to Shield Advanced (USD 3,000/month per organization, one-year commitment, plus data transfer). Needs acknowledgeSubscriptionCommitment.'),
+  acknowledgeSubscriptionCommitment: z
+    .boolean()
+    .default(false)
+    .describe('Must be true to enable Shield Advanced: the policies subscribe every account in scope for one year (USD 3,000/month per organization on consolidated billing, plus data transfer); accounts that leave the scope stay subscribed.'),
   regionalResourceTypes: z.array(z.enum(SHIELD_REGIONAL_RESOURCE_TYPES)).default([...SHIELD_REGIONAL_RESOURCE_TYPES]),
   cloudFront: z.boolean().default(true),
   automaticResponse: z.enum(['IGNORED', 'COUNT', 'BLOCK']).default('IGNORED').describe('Application-layer automatic mitigation for CloudFront.'),
@@ -259,7 +263,7 @@ export function checkFirewallManager(cfg: OrgConfig, ctx: z.RefinementCtx): void
   checkDns(cfg, fm.dnsFirewall, [...base, 'dnsFirewall'], ctx, fm.enabled);
   checkNetworkFirewall(fm.networkFirewall, [...base, 'networkFirewall'], ctx);
   checkSecurityGroups(fm.securityGroupAudit, [...base, 'securityGroupAudit'], ctx);
-  checkShield(fm.shieldAdvanced, [...base, 'shieldAdvanced'], ctx);
+  checkShield(fm.shieldAdvanced, [...base, 'shieldAdvanced'], ctx, fm.enabled);
 }
 
 function checkScope(cfg: OrgConfig, s: FmsScopeConfig, path: string[], ctx: z.RefinementCtx): void {
@@ -375,8 +379,12 @@ function checkSecurityGroups(s: FirewallManagerConfig['securityGroupAudit'], pat
   }
 }
 
-function checkShield(s: FirewallManagerConfig['shieldAdvanced'], path: string[], ctx: z.RefinementCtx): void {
+function checkShield(s: FirewallManagerConfig['shieldAdvanced'], path: string[], ctx: z.RefinementCtx, fmsEnabled: boolean): void {
   uniqueIn(ctx, s.regionalResourceTypes, [...path, 'regionalResourceTypes'], 'resource type');
+  if (fmsEnabled && s.enabled && s.acknowledgeSubscriptionCommitment !== true) {
+    fail(ctx, [...path, 'acknowledgeSubscriptionCommitment'],
+      'Shield Advanced policies make Firewall Manager subscribe every account in scope to Shield Advanced: a one-year commitment of USD 3,000/month per organization (consolidated billing) plus data transfer, and accounts stay subscribed when they leave the scope; set acknowledgeSubscriptionCommitment: true to confirm, or set enabled: false');
+  }
   if (s.enabled && s.regionalResourceTypes.length === 0 && !s.cloudFront) {
     fail(ctx, [...path, 'regionalResourceTypes'], 'Shield Advanced is enabled but protects nothing: list regional resource types or set cloudFront: true');
   }

@@ -83,7 +83,7 @@ describe('firewallManager config', () => {
   test('resource types must be consistent: CloudFront is not a regional type, and something must be protected', () => {
     expect(problems({ waf: { regionalResourceTypes: ['AWS::CloudFront::Distribution'] } })[0]).toMatch(/^firewallManager\.waf\.regionalResourceTypes\[0\]/);
     expect(problems({ waf: { regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
-    expect(problems({ shieldAdvanced: { enabled: true, regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
+    expect(problems({ shieldAdvanced: { enabled: true, acknowledgeSubscriptionCommitment: true, regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
   });
 
   test('scope: referenced accounts and OUs must exist; include and exclude do not mix', () => {
@@ -110,6 +110,15 @@ describe('firewallManager config', () => {
     const ids = { AWSManagedDomainsAggregateThreatList: 'rslvr-fdl-0123456789abcdef', AWSManagedDomainsMalwareDomainList: 'rslvr-fdl-0123456789abcdee', AWSManagedDomainsBotnetCommandandControl: 'rslvr-fdl-0123456789abcded' };
     expect(problems({ dnsFirewall: { managedDomainListIds: { 'af-south-1': ids } } }, edit)).toEqual([]);
     expect(problems({ dnsFirewall: { enabled: false } }, edit)).toEqual([]);
+  });
+
+  test('Shield Advanced needs an explicit acknowledgement of the subscription commitment', () => {
+    // FMS subscribes every in-scope account (https://docs.aws.amazon.com/waf/latest/developerguide/fms-chapter.html).
+    expect(problems({ shieldAdvanced: { enabled: true } })).toEqual([
+      expect.stringMatching(/^firewallManager\.shieldAdvanced\.acknowledgeSubscriptionCommitment: .*one-year commitment of USD 3,000\/month.*set acknowledgeSubscriptionCommitment: true/),
+    ]);
+    expect(problems({ shieldAdvanced: { enabled: true, acknowledgeSubscriptionCommitment: true } })).toEqual([]);
+    expect(problems({ shieldAdvanced: { enabled: false } })).toEqual([]);
   });
 
   test('WAF: the web ACL capacity of the configured groups is checked against the published WCU', () => {

@@ -111,6 +111,8 @@ describe('the full example (config/examples/full.yaml)', () => {
     const cf = shield.filter((p) => p.body.resource_type === 'AWS::CloudFront::Distribution');
     expect(cf).toHaveLength(1);
     expect(cf[0].data.automaticResponseConfiguration).toEqual({ automaticResponseStatus: 'ENABLED', automaticResponseAction: 'COUNT' });
+    // FMS echoes it; without it every plan shows a change (cloudposse/terraform-aws-firewall-manager#38).
+    expect(cf[0].data.overrideCustomerWebaclClassic).toBe(false);
     expect(shield).toHaveLength(cfg.organization.regions.length + 1);
   });
 
