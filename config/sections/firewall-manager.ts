@@ -192,7 +192,9 @@ const securityGroupAudit = strictObject({
     .describe('TCP ports that must not be reachable from the whole internet (SSH, RDP, plus your own).'),
   usageAudit: z.boolean().default(true).describe('Flag unused and redundant security groups.'),
   unusedDelayMinutes: z.number().int().min(0).max(525600).default(60).describe('Minutes a group must stay unused before it counts as unused.'),
-  remediation: z.boolean().default(false).describe('Off: report only. On: FMS removes offending rules and unused/redundant groups.'),
+  remediation: z.boolean().default(false).describe('Content audit only. Off: report only. On: FMS removes the offending rules from in-scope security groups. Never deletes groups.'),
+  deleteUnusedGroups: z.boolean().default(false).describe('Usage audit: let Firewall Manager delete security groups that no instance or network interface uses (after unusedDelayMinutes), in every in-scope account. Off: reported only.'),
+  mergeRedundantGroups: z.boolean().default(false).describe('Usage audit: let Firewall Manager merge security groups with identical rules in one VPC into one. Off: reported only.'),
   scope: optionalScope,
 });
 
@@ -374,6 +376,9 @@ function checkNetworkFirewall(n: FirewallManagerConfig['networkFirewall'], path:
 
 function checkSecurityGroups(s: FirewallManagerConfig['securityGroupAudit'], path: string[], ctx: z.RefinementCtx): void {
   uniqueIn(ctx, s.adminPorts.map(String), [...path, 'adminPorts'], 'port');
+  for (const key of ['deleteUnusedGroups', 'mergeRedundantGroups'] as const) {
+    if (s[key] && !s.usageAudit) fail(ctx, [...path, key], `${key} acts through the usage audit, which is off; set usageAudit: true or remove ${key}`);
+  }
   if (s.contentAudit && s.adminPorts.length === 0) {
     fail(ctx, [...path, 'adminPorts'], 'the content audit needs at least one admin port (e.g. 22, 3389); or set contentAudit: false');
   }

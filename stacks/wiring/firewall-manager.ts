@@ -126,6 +126,7 @@ export function addFirewallManager(stack: AccountStack): void {
         usageAudit: sg.usageAudit,
         unusedDelayMinutes: sg.unusedDelayMinutes,
         remediation: sg.remediation,
+        usageAuditDeletion: { deleteUnused: sg.deleteUnusedGroups, mergeRedundant: sg.mergeRedundantGroups },
         scope,
       });
     }

@@ -112,6 +112,13 @@ describe('firewallManager config', () => {
     expect(problems({ dnsFirewall: { enabled: false } }, edit)).toEqual([]);
   });
 
+  test('usage-audit deletion is its own switch, off by default, and needs the usage audit', () => {
+    expect(configOf().firewallManager.securityGroupAudit).toMatchObject({ deleteUnusedGroups: false, mergeRedundantGroups: false });
+    expect(problems({ securityGroupAudit: { usageAudit: false, deleteUnusedGroups: true } })).toEqual([
+      expect.stringMatching(/^firewallManager\.securityGroupAudit\.deleteUnusedGroups: deleteUnusedGroups acts through the usage audit, which is off/),
+    ]);
+  });
+
   test('Shield Advanced needs an explicit acknowledgement of the subscription commitment', () => {
     // FMS subscribes every in-scope account (https://docs.aws.amazon.com/waf/latest/developerguide/fms-chapter.html).
     expect(problems({ shieldAdvanced: { enabled: true } })).toEqual([

@@ -124,6 +124,16 @@ describe('the full example (config/examples/full.yaml)', () => {
     expect(rules.filter((r) => r.action === 'BLOCK').every((r) => r.block_response === 'OVERRIDE' && r.block_override_domain === 'blocked.example.com')).toBe(true);
   });
 
+  test('security groups: content-audit remediation is on, but the usage audit deletes and merges nothing', () => {
+    expect(cfg.firewallManager.securityGroupAudit.remediation).toBe(true);
+    for (const p of ofType(security, 'SECURITY_GROUPS_CONTENT_AUDIT')) expect(p.body.remediation_enabled).toBe(true);
+    const usage = ofType(security, 'SECURITY_GROUPS_USAGE_AUDIT');
+    expect(usage.length).toBe(cfg.organization.regions.length);
+    // Remediation of a usage audit deletes unused and merges redundant groups in every in-scope account
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/security-group-policies-usage.html).
+    for (const p of usage) expect(p.body.remediation_enabled).toBe(false);
+  });
+
   test('every WAF policy sets optimizeUnassociatedWebACL: true (no empty web ACL per in-scope account)', () => {
     // https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html
     const waf = ofType(security, 'WAFV2');
