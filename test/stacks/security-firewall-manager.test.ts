@@ -150,6 +150,46 @@ describe('the full example (config/examples/full.yaml)', () => {
   });
 });
 
+describe('CloudFront-scope policies when us-east-1 is not governed', () => {
+  // FMS's CloudFront policies evaluate AWS Config data recorded in us-east-1 in every in-scope account
+  // (CloudFront is a global service recorded there; fms-shield-resource-policy-check lists
+  // AWS::CloudFront::Distribution and AWS::Shield::Protection).
+  const eu = (fm: Record<string, unknown> = {}) => {
+    const input = minimalInput();
+    input.organization.homeRegion = 'eu-west-1';
+    input.organization.regions = ['eu-west-1'];
+    input.firewallManager = fm;
+    return synthOrg(configOf(input));
+  };
+
+  test('homeRegion eu-west-1, regions [eu-west-1]: every stack records the CloudFront policy types in us-east-1', () => {
+    const stacks = eu({ shieldAdvanced: { enabled: true, acknowledgeSubscriptionCommitment: true } });
+    expect(ofType(stacks.security, 'WAFV2').filter((p) => p.body.region === 'us-east-1')).toHaveLength(1);
+    expect(ofType(stacks.security, 'SHIELD_ADVANCED').filter((p) => p.body.region === 'us-east-1')).toHaveLength(1);
+    expect(Object.keys(stacks).length).toBeGreaterThanOrEqual(4);
+    for (const [name, stack] of Object.entries(stacks)) {
+      const recorders = resourcesOf(stack, 'aws_config_configuration_recorder').map(([, r]) => r);
+      expect([name, recorders.map((r) => r.region).sort()]).toEqual([name, ['eu-west-1', 'us-east-1']]);
+      const usEast1 = recorders.find((r) => r.region === 'us-east-1');
+      expect([name, usEast1.recording_group]).toEqual([name, {
+        all_supported: false,
+        include_global_resource_types: false,
+        resource_types: ['AWS::CloudFront::Distribution', 'AWS::Shield::Protection', 'AWS::WAFv2::WebACL'],
+        recording_strategy: [{ use_only: 'INCLUSION_BY_RESOURCE_TYPES' }],
+      }]);
+      const channels = resourcesOf(stack, 'aws_config_delivery_channel').map(([, c]) => c);
+      expect(channels.find((c) => c.region === 'us-east-1')?.s3_bucket_name).toMatch(/^org-guard-config-333333333333-/);
+      expect(resourcesOf(stack, 'aws_config_configuration_recorder_status').map(([, c]) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    }
+  });
+
+  test('no CloudFront policy, no recording outside the governed regions', () => {
+    for (const stack of Object.values(eu({ waf: { cloudFront: false } }))) {
+      expect(resourcesOf(stack, 'aws_config_configuration_recorder').map(([, r]) => r.region)).toEqual(['eu-west-1']);
+    }
+  });
+});
+
 describe('switches and scale', () => {
   test('firewallManager.enabled: false removes every policy; configRecording.enabled: false removes recording', () => {
     const input = minimalInput();
