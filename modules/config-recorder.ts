@@ -1,6 +1,6 @@
 import { Construct, type IConstruct } from 'constructs';
 import { Aspects, dependable, TerraformResource, TerraformStack } from 'cdktf';
-import { ConfigConfigurationRecorder } from '@cdktf/provider-aws/lib/config-configuration-recorder';
+import { ConfigConfigurationRecorder, type ConfigConfigurationRecorderRecordingGroup } from '@cdktf/provider-aws/lib/config-configuration-recorder';
 import { ConfigConfigurationRecorderStatus } from '@cdktf/provider-aws/lib/config-configuration-recorder-status';
 import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-channel';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
@@ -21,9 +21,18 @@ export interface ConfigRecorderProps {
    * policies, or the first apply fails the delivery channel's bucket check.
    */
   bucketInThisStack?: boolean;
+  /**
+   * Regions outside `regions` where only these resource types are recorded (e.g. us-east-1 for Firewall
+   * Manager's CloudFront policies when us-east-1 is not governed). Same construct ids as a governed region,
+   * so governing the region later changes the recorder in place.
+   */
+  resourceTypesOnly?: Record<string, readonly string[]>;
 }
 
-/** AWS Config recording of all supported resources in every governed region, delivered to the log archive. */
+/**
+ * AWS Config recording of all supported resources in every governed region (plus, where asked, a few
+ * resource types in other regions), delivered to the log archive.
+ */
 export class ConfigRecorder extends Construct {
   readonly recorders: Record<string, ConfigConfigurationRecorder> = {};
   readonly deliveryChannels: Record<string, ConfigDeliveryChannel> = {};
@@ -36,12 +45,21 @@ export class ConfigRecorder extends Construct {
       : undefined;
     const roleArn = `arn:aws:iam::${props.accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
 
-    for (const region of props.regions) {
+    const only = Object.entries(props.resourceTypesOnly ?? {}).filter(([region]) => !props.regions.includes(region));
+    const recordings: [string, ConfigConfigurationRecorderRecordingGroup][] = [
+      ...props.regions.map((region): [string, ConfigConfigurationRecorderRecordingGroup] =>
+        [region, { allSupported: true, includeGlobalResourceTypes: region === props.homeRegion }]),
+      // An explicit list needs allSupported false and the INCLUSION_BY_RESOURCE_TYPES strategy
+      // (https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html).
+      ...only.map(([region, types]): [string, ConfigConfigurationRecorderRecordingGroup] =>
+        [region, { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: [...types], recordingStrategy: [{ useOnly: 'INCLUSION_BY_RESOURCE_TYPES' }] }]),
+    ];
+    for (const [region, recordingGroup] of recordings) {
       const recorder = new ConfigConfigurationRecorder(this, `recorder-${region}`, {
         region,
         name: 'default',
         roleArn,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === props.homeRegion },
+        recordingGroup,
         dependsOn: slr ? [slr] : undefined,
       });
       const channel = new ConfigDeliveryChannel(this, `delivery-channel-${region}`, {

@@ -11,13 +11,35 @@ export function securityGroupContentAuditData(referenceGroupId: string): Record<
   return { type: 'SECURITY_GROUPS_CONTENT_AUDIT', securityGroups: [{ id: referenceGroupId }], securityGroupAction: { type: 'DENY' } };
 }
 
-/** SECURITY_GROUPS_USAGE_AUDIT: which checks run; whether FMS acts on them is remediation_enabled. */
-export function securityGroupUsageAuditData(unusedDelayMinutes: number): Record<string, unknown> {
+/** What the usage audit may change once its policy remediates; both off: report only. */
+export interface UsageAuditDeletion {
+  /** Delete security groups no instance or ENI uses. */
+  deleteUnused: boolean;
+  /** Merge groups with identical rules in one VPC into one (the others become unused). */
+  mergeRedundant: boolean;
+}
+
+/**
+ * SECURITY_GROUPS_USAGE_AUDIT data and its remediation flag. The two booleans choose the policy's rules;
+ * with remediation enabled FMS acts on every chosen rule: "Consolidates redundant security groups, if you've
+ * chosen that option. Removes unused security groups, if you've chosen that option."
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/security-group-policies-usage.html; data shape:
+ * https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html). So report-only
+ * chooses both rules without remediation, and deletion remediates exactly the rules that were switched on.
+ */
+export function securityGroupUsageAudit(unusedDelayMinutes: number, deletion: UsageAuditDeletion = { deleteUnused: false, mergeRedundant: false }): {
+  data: Record<string, unknown>;
+  remediationEnabled: boolean;
+} {
+  const remediationEnabled = deletion.deleteUnused || deletion.mergeRedundant;
   return {
-    type: 'SECURITY_GROUPS_USAGE_AUDIT',
-    deleteUnusedSecurityGroups: true,
-    coalesceRedundantSecurityGroups: true,
-    optionalDelayForUnusedInMinutes: unusedDelayMinutes,
+    remediationEnabled,
+    data: {
+      type: 'SECURITY_GROUPS_USAGE_AUDIT',
+      deleteUnusedSecurityGroups: remediationEnabled ? deletion.deleteUnused : true,
+      coalesceRedundantSecurityGroups: remediationEnabled ? deletion.mergeRedundant : true,
+      optionalDelayForUnusedInMinutes: unusedDelayMinutes,
+    },
   };
 }
 
@@ -28,8 +50,10 @@ export interface FmsSecurityGroupAuditProps {
   contentAudit: boolean;
   usageAudit: boolean;
   unusedDelayMinutes?: number;
-  /** Default false: report only. */
+  /** Content audit only. Default false: report only; true: FMS removes the offending rules. */
   remediation?: boolean;
+  /** Usage audit only. Default: report only, nothing deleted or merged. */
+  usageAuditDeletion?: UsageAuditDeletion;
   scope?: FmsPolicyScope;
   /** CIDR of the reference VPC (no subnets: it never carries traffic). */
   referenceVpcCidr?: string;
@@ -97,13 +121,16 @@ export class FmsSecurityGroupAudit extends Construct {
     }
 
     if (props.usageAudit) {
+      // Its own switch: the content audit's remediation must never delete groups org-wide.
+      const usage = securityGroupUsageAudit(props.unusedDelayMinutes ?? 60, props.usageAuditDeletion);
       this.usageAuditPolicy = new FmsPolicy(this, 'usage-audit', {
         ...common,
+        remediationEnabled: usage.remediationEnabled,
         name: `org-guard-sg-usage-audit-${region}`,
         description: 'Unused and redundant security groups',
         securityServicePolicyData: {
           type: 'SECURITY_GROUPS_USAGE_AUDIT',
-          managedServiceData: JSON.stringify(securityGroupUsageAuditData(props.unusedDelayMinutes ?? 60)),
+          managedServiceData: JSON.stringify(usage.data),
         },
       });
     }

@@ -4,14 +4,24 @@ import { fmsResourceTypeArgs, fmsScopeArgs, type FmsPolicyScope } from './fms-po
 
 export type ShieldAutomaticResponse = 'IGNORED' | 'COUNT' | 'BLOCK';
 
-/** SHIELD_ADVANCED managed_service_data; automatic application-layer response applies to CloudFront. */
-export function shieldManagedServiceData(automaticResponse?: ShieldAutomaticResponse): Record<string, unknown> {
-  if (!automaticResponse || automaticResponse === 'IGNORED') {
-    return { type: 'SHIELD_ADVANCED', automaticResponseConfiguration: { automaticResponseStatus: 'IGNORED' } };
-  }
+/**
+ * SHIELD_ADVANCED managed_service_data. For CloudFront distributions the FMS API documents
+ * `{type, automaticResponseConfiguration, overrideCustomerWebaclClassic, optimizeUnassociatedWebACL}`
+ * (https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html). FMS echoes
+ * `overrideCustomerWebaclClassic: false` back when it is not sent, and the provider only ignores null and
+ * empty-array differences (internal/service/fms/managed_service_data.go), so without it every plan shows a
+ * change (cloudposse/terraform-aws-firewall-manager#38): send it. optimizeUnassociatedWebACL: with remediation,
+ * FMS associates an empty web ACL with unprotected resources for Shield monitoring; true creates web ACLs only
+ * where a resource uses them.
+ */
+export function shieldManagedServiceData(automaticResponse?: ShieldAutomaticResponse, cloudFront = false): Record<string, unknown> {
+  const automaticResponseConfiguration = !automaticResponse || automaticResponse === 'IGNORED'
+    ? { automaticResponseStatus: 'IGNORED' }
+    : { automaticResponseStatus: 'ENABLED', automaticResponseAction: automaticResponse };
   return {
     type: 'SHIELD_ADVANCED',
-    automaticResponseConfiguration: { automaticResponseStatus: 'ENABLED', automaticResponseAction: automaticResponse },
+    automaticResponseConfiguration,
+    ...(cloudFront ? { overrideCustomerWebaclClassic: false, optimizeUnassociatedWebACL: true } : {}),
   };
 }
 
@@ -27,8 +37,11 @@ export interface FmsShieldPolicyProps {
 }
 
 /**
- * A Firewall Manager Shield Advanced policy. Shield Advanced is a paid subscription (monthly fee with a
- * one-year commitment); this construct does not subscribe anyone, it protects resources of subscribed accounts.
+ * A Firewall Manager Shield Advanced policy. Firewall Manager subscribes every account in the policy's scope
+ * to Shield Advanced (https://docs.aws.amazon.com/waf/latest/developerguide/fms-chapter.html), a paid
+ * subscription with a one-year commitment; accounts that later leave the scope stay subscribed
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/shield-policies.html). The config requires an explicit
+ * acknowledgement before this is synthesized (firewallManager.shieldAdvanced.acknowledgeSubscriptionCommitment).
  */
 export class FmsShieldPolicy extends Construct {
   readonly policy: FmsPolicy;
@@ -47,7 +60,7 @@ export class FmsShieldPolicy extends Construct {
       deleteAllPolicyResources: true,
       securityServicePolicyData: {
         type: 'SHIELD_ADVANCED',
-        managedServiceData: JSON.stringify(shieldManagedServiceData(cloudFront ? props.automaticResponse : undefined)),
+        managedServiceData: JSON.stringify(shieldManagedServiceData(cloudFront ? props.automaticResponse : undefined, cloudFront)),
       },
     });
   }

@@ -18,12 +18,19 @@ export interface WafPolicyDataInput {
   /** Firehose delivery stream ARNs (names start with aws-waf-logs-). */
   logDestinationArns?: string[];
   overrideCustomerWebACLAssociation?: boolean;
+  /** Default true: a web ACL only in accounts with a resource to protect (see wafManagedServiceData). */
+  optimizeUnassociatedWebACL?: boolean;
 }
 
 /** Headers never written to WAF logs. */
 const REDACTED_HEADERS = ['authorization', 'cookie'];
 
-/** The WAFV2 managed_service_data document of an FMS policy (preProcessRuleGroups evaluate in array order). */
+/**
+ * The WAFV2 managed_service_data document of an FMS policy (preProcessRuleGroups evaluate in array order).
+ * optimizeUnassociatedWebACL: with false (the API default) FMS creates an empty web ACL in every in-scope
+ * account, each billed monthly; with true only where at least one resource will use it.
+ * https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html
+ */
 export function wafManagedServiceData(input: WafPolicyDataInput): Record<string, unknown> {
   const custom = input.customRuleGroupArns.map((arn) => ({
     ruleGroupType: 'RuleGroup',
@@ -53,6 +60,7 @@ export function wafManagedServiceData(input: WafPolicyDataInput): Record<string,
     defaultAction: { type: 'ALLOW' },
     overrideCustomerWebACLAssociation: input.overrideCustomerWebACLAssociation ?? false,
     sampledRequestsEnabledForDefaultActions: true,
+    optimizeUnassociatedWebACL: input.optimizeUnassociatedWebACL ?? true,
     loggingConfiguration:
       logs.length > 0
         ? {

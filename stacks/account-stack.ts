@@ -6,6 +6,7 @@ import type { OrgConfig } from '../config/schema';
 import { AccountBaseline } from '../modules/account-baseline';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { logArchiveNames } from '../modules/names';
+import { fmsOnlyRecording } from './wiring/firewall-manager';
 
 export type AccountRole = 'management' | 'log-archive' | 'security' | 'member';
 
@@ -52,7 +53,8 @@ export class AccountStack extends TerraformStack {
       blockPublicSnapshotSharing: props.config.baseline.blockPublicSnapshotSharing,
     });
 
-    // Firewall Manager needs AWS Config recording in every in-scope account and region.
+    // Firewall Manager needs AWS Config recording in every in-scope account and region (and in us-east-1 for
+    // its CloudFront policies).
     const recording = props.config.firewallManager.configRecording;
     if (recording.enabled) {
       new ConfigRecorder(this, 'config-recorder', {
@@ -63,6 +65,8 @@ export class AccountStack extends TerraformStack {
         createServiceLinkedRole: recording.createServiceLinkedRole,
         deliveryFrequency: recording.deliveryFrequency,
         bucketInThisStack: props.role === 'log-archive',
+        // CloudFront-scope FMS policies need recording in us-east-1 even where it is not governed.
+        resourceTypesOnly: fmsOnlyRecording(props.config),
       });
     }
   }

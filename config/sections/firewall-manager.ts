@@ -11,6 +11,46 @@ export const DEFAULT_WAF_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
 ] as const;
 
+/**
+ * Published WCU of the AWS Managed Rules groups org-guard can run, from the AWS WAF "AWS Managed Rules rule
+ * groups list": https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html,
+ * .../aws-managed-rule-groups-use-case.html, .../aws-managed-rule-groups-ip-rep.html.
+ */
+export const WAF_MANAGED_RULE_GROUP_WCU: Record<string, number> = {
+  AWSManagedRulesCommonRuleSet: 700,
+  AWSManagedRulesAdminProtectionRuleSet: 100,
+  AWSManagedRulesKnownBadInputsRuleSet: 200,
+  AWSManagedRulesSQLiRuleSet: 200,
+  AWSManagedRulesLinuxRuleSet: 200,
+  AWSManagedRulesUnixRuleSet: 100,
+  AWSManagedRulesWindowsRuleSet: 200,
+  AWSManagedRulesPHPRuleSet: 100,
+  AWSManagedRulesWordPressRuleSet: 100,
+  AWSManagedRulesAmazonIpReputationList: 25,
+  AWSManagedRulesAnonymousIpList: 50,
+};
+
+/**
+ * Intelligent threat mitigation groups: they need managedRuleGroupConfigs (Bot Control inspection level, ATP
+ * and ACFP login/registration paths and fields) and bill per request, so org-guard does not run them.
+ * https://docs.aws.amazon.com/waf/latest/APIReference/API_ManagedRuleGroupStatement.html (ManagedRuleGroupConfigs)
+ */
+export const WAF_GROUPS_NEEDING_CONFIG: Record<string, string> = {
+  AWSManagedRulesBotControlRuleSet: 'Bot Control needs an inspection level (managedRuleGroupConfigs) and is billed per request',
+  AWSManagedRulesATPRuleSet: 'account takeover prevention needs the login path and username/password fields (managedRuleGroupConfigs) and is billed per request',
+  AWSManagedRulesACFPRuleSet: 'account creation fraud prevention needs the registration and creation paths and fields (managedRuleGroupConfigs) and is billed per request',
+  AWSManagedRulesAntiDDoSRuleSet: 'the anti-DDoS group needs its client-side action configuration (managedRuleGroupConfigs)',
+};
+
+/** WCU of org-guard's own groups in every web ACL: allow-list and rate limit (capacity 10 each, modules/fms-waf-policy.ts). */
+export const WAF_CUSTOM_GROUPS_WCU = 20;
+/**
+ * A web ACL may use up to 5,000 WCU; above 1,500 every further 500 WCU is billed per million requests.
+ * https://aws.amazon.com/about-aws/whats-new/2023/04/aws-waf-web-acl-capacity-units-limits/
+ */
+export const WAF_WEB_ACL_MAX_WCU = 5000;
+export const WAF_WEB_ACL_BASE_PRICE_WCU = 1500;
+
 export const WAF_REGIONAL_RESOURCE_TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ApiGateway::Stage'] as const;
 export const SHIELD_REGIONAL_RESOURCE_TYPES = [
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
@@ -18,7 +58,12 @@ export const SHIELD_REGIONAL_RESOURCE_TYPES = [
   'AWS::EC2::EIP',
 ] as const;
 
-/** AWS managed Network Firewall threat signature groups, default (action) order variants. */
+/**
+ * Categories of the AWS managed Network Firewall threat signature groups. AWS publishes each as
+ * `<category>StrictOrder` and `<category>ActionOrder`; org-guard's policies use strict order, so the
+ * module appends `StrictOrder`.
+ * https://docs.aws.amazon.com/network-firewall/latest/developerguide/aws-managed-rule-groups-threat-signature.html
+ */
 export const NETWORK_FIREWALL_THREAT_SIGNATURE_GROUPS = [
   'ThreatSignaturesBotnet', 'ThreatSignaturesBotnetWeb', 'ThreatSignaturesBotnetWindows', 'ThreatSignaturesDoS',
   'ThreatSignaturesEmergingEvents', 'ThreatSignaturesExploits', 'ThreatSignaturesFUP', 'ThreatSignaturesIOC',
@@ -74,6 +119,13 @@ const waf = strictObject({
     .record(z.string(), z.array(z.string().regex(/^[0-9A-Za-z_-]{1,128}$/, { error: (i) => `not a WAF rule name: "${String(i.input)}"` })))
     .default({})
     .describe('Per managed rule group, rules whose action is overridden to COUNT (tuning false positives).'),
+  wcuLimit: z
+    .number()
+    .int()
+    .min(1)
+    .max(WAF_WEB_ACL_MAX_WCU, { error: `wcuLimit must be at most ${WAF_WEB_ACL_MAX_WCU} (the AWS WAF web ACL maximum)` })
+    .default(WAF_WEB_ACL_BASE_PRICE_WCU)
+    .describe(`Most WCU org-guard's rule groups may use in each web ACL (its own groups: ${WAF_CUSTOM_GROUPS_WCU}, plus the managed groups). Default ${WAF_WEB_ACL_BASE_PRICE_WCU}, the base price; up to ${WAF_WEB_ACL_MAX_WCU} costs extra per 500 WCU. Leave room for the accounts' own rules.`),
   logging: z.boolean().default(true).describe('WAF logs to the log archive through a Firehose stream aws-waf-logs-* per region.'),
   overrideCustomerWebACLAssociation: z.boolean().default(false).describe('Replace web ACLs the accounts associated themselves.'),
   remediation: z.boolean().default(true).describe('Create and associate the web ACLs (false: report only).'),
@@ -120,11 +172,11 @@ const networkFirewall = strictObject({
     .array(z.string().regex(/^\.?([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+$/, { error: (i) => `not a Network Firewall domain target: "${String(i.input)}" (e.g. .example.com for all subdomains, or www.example.com)` }))
     .default(['.amazonaws.com'])
     .describe('Stateful domain allow-list for HTTP Host / TLS SNI egress; other HTTP/TLS destinations are dropped.'),
-  allowListCapacity: z.number().int().min(1).max(30000).default(1000).describe('Capacity of the allow-list rule group (fixed at creation; changing it replaces the group).'),
+  allowListCapacity: z.number().int().min(1).max(30000).default(1000).describe('Capacity of the allow-list rule group (fixed at creation; changing it replaces the group, new one first). The policy\'s stateful rules (this plus the managed groups\' capacities) must stay within 30,000.'),
   threatSignatureGroups: z
     .array(z.enum(NETWORK_FIREWALL_THREAT_SIGNATURE_GROUPS))
     .default(['ThreatSignaturesMalware', 'ThreatSignaturesBotnet', 'ThreatSignaturesExploits', 'ThreatSignaturesEmergingEvents'])
-    .describe('AWS managed threat signature rule groups.'),
+    .describe('AWS managed threat signature rule groups by category; the policy uses their StrictOrder variants (e.g. ThreatSignaturesMalwareStrictOrder), evaluated before the allow-list.'),
   singleEndpointPerVpc: z.boolean().default(false),
   firewallSubnetCidrs: z.array(z.string()).default([]).describe('IPv4 /28 CIDRs FMS may use for firewall subnets; empty: FMS chooses.'),
   logging: z.boolean().default(true).describe('ALERT and FLOW logs to the log archive firewall bucket.'),
@@ -140,12 +192,18 @@ const securityGroupAudit = strictObject({
     .describe('TCP ports that must not be reachable from the whole internet (SSH, RDP, plus your own).'),
   usageAudit: z.boolean().default(true).describe('Flag unused and redundant security groups.'),
   unusedDelayMinutes: z.number().int().min(0).max(525600).default(60).describe('Minutes a group must stay unused before it counts as unused.'),
-  remediation: z.boolean().default(false).describe('Off: report only. On: FMS removes offending rules and unused/redundant groups.'),
+  remediation: z.boolean().default(false).describe('Content audit only. Off: report only. On: FMS removes the offending rules from in-scope security groups. Never deletes groups.'),
+  deleteUnusedGroups: z.boolean().default(false).describe('Usage audit: let Firewall Manager delete security groups that no instance or network interface uses (after unusedDelayMinutes), in every in-scope account. Off: reported only.'),
+  mergeRedundantGroups: z.boolean().default(false).describe('Usage audit: let Firewall Manager merge security groups with identical rules in one VPC into one. Off: reported only.'),
   scope: optionalScope,
 });
 
 const shieldAdvanced = strictObject({
-  enabled: z.boolean().default(false).describe('Opt-in: Shield Advanced has a monthly subscription fee (1-year commitment).'),
+  enabled: z.boolean().default(false).describe('Opt-in: Firewall Manager subscribes every in-scope account to Shield Advanced (USD 3,000/month per organization, one-year commitment, plus data transfer). Needs acknowledgeSubscriptionCommitment.'),
+  acknowledgeSubscriptionCommitment: z
+    .boolean()
+    .default(false)
+    .describe('Must be true to enable Shield Advanced: the policies subscribe every account in scope for one year (USD 3,000/month per organization on consolidated billing, plus data transfer); accounts that leave the scope stay subscribed.'),
   regionalResourceTypes: z.array(z.enum(SHIELD_REGIONAL_RESOURCE_TYPES)).default([...SHIELD_REGIONAL_RESOURCE_TYPES]),
   cloudFront: z.boolean().default(true),
   automaticResponse: z.enum(['IGNORED', 'COUNT', 'BLOCK']).default('IGNORED').describe('Application-layer automatic mitigation for CloudFront.'),
@@ -207,7 +265,7 @@ export function checkFirewallManager(cfg: OrgConfig, ctx: z.RefinementCtx): void
   checkDns(cfg, fm.dnsFirewall, [...base, 'dnsFirewall'], ctx, fm.enabled);
   checkNetworkFirewall(fm.networkFirewall, [...base, 'networkFirewall'], ctx);
   checkSecurityGroups(fm.securityGroupAudit, [...base, 'securityGroupAudit'], ctx);
-  checkShield(fm.shieldAdvanced, [...base, 'shieldAdvanced'], ctx);
+  checkShield(fm.shieldAdvanced, [...base, 'shieldAdvanced'], ctx, fm.enabled);
 }
 
 function checkScope(cfg: OrgConfig, s: FmsScopeConfig, path: string[], ctx: z.RefinementCtx): void {
@@ -246,6 +304,18 @@ function checkWaf(w: FirewallManagerConfig['waf'], path: string[], ctx: z.Refine
   });
   uniqueIn(ctx, w.allowListCidrs, [...path, 'allowListCidrs'], 'CIDR');
   uniqueIn(ctx, w.managedRuleGroups, [...path, 'managedRuleGroups'], 'managed rule group');
+  w.managedRuleGroups.forEach((g, i) => {
+    if (WAF_GROUPS_NEEDING_CONFIG[g]) {
+      fail(ctx, [...path, 'managedRuleGroups', i], `${g} is not supported: ${WAF_GROUPS_NEEDING_CONFIG[g]}, which org-guard's Firewall Manager policy does not set; remove it`);
+    } else if (WAF_MANAGED_RULE_GROUP_WCU[g] === undefined) {
+      fail(ctx, [...path, 'managedRuleGroups', i], `unknown AWS managed rule group "${g}" (its WCU is not known, so the web ACL capacity cannot be checked); allowed: ${Object.keys(WAF_MANAGED_RULE_GROUP_WCU).join(', ')}`);
+    }
+  });
+  const wcu = WAF_CUSTOM_GROUPS_WCU + w.managedRuleGroups.reduce((sum, g) => sum + (WAF_MANAGED_RULE_GROUP_WCU[g] ?? 0), 0);
+  if (w.enabled && wcu > w.wcuLimit) {
+    fail(ctx, [...path, 'managedRuleGroups'],
+      `the web ACL would need ${wcu} WCU (${w.managedRuleGroups.map((g) => `${g} ${WAF_MANAGED_RULE_GROUP_WCU[g] ?? '?'}`).join(', ')}, org-guard's allow-list and rate limit ${WAF_CUSTOM_GROUPS_WCU}), more than wcuLimit ${w.wcuLimit}; remove groups or raise firewallManager.waf.wcuLimit (at most ${WAF_WEB_ACL_MAX_WCU}; above ${WAF_WEB_ACL_BASE_PRICE_WCU} WCU AWS WAF charges extra)`);
+  }
   uniqueIn(ctx, w.regionalResourceTypes, [...path, 'regionalResourceTypes'], 'resource type');
   if (w.enabled && w.regionalResourceTypes.length === 0 && !w.cloudFront) {
     fail(ctx, [...path, 'regionalResourceTypes'], 'WAF is enabled but protects nothing: list regional resource types or set cloudFront: true (or set enabled: false)');
@@ -291,9 +361,10 @@ function checkDns(cfg: OrgConfig, d: FirewallManagerConfig['dnsFirewall'], path:
 function checkNetworkFirewall(n: FirewallManagerConfig['networkFirewall'], path: string[], ctx: z.RefinementCtx): void {
   uniqueIn(ctx, n.allowedDomains, [...path, 'allowedDomains'], 'domain');
   uniqueIn(ctx, n.threatSignatureGroups, [...path, 'threatSignatureGroups'], 'rule group');
-  // Two rules (HTTP_HOST and TLS_SNI) per domain.
-  if (n.allowedDomains.length * 2 > n.allowListCapacity) {
-    fail(ctx, [...path, 'allowListCapacity'], `capacity ${n.allowListCapacity} is too small for ${n.allowedDomains.length} allowed domains (2 rules each); raise it to at least ${n.allowedDomains.length * 2}`);
+  // A domain list uses one rule per domain and target type plus one per target type (HTTP_HOST, TLS_SNI).
+  const needed = n.allowedDomains.length * 2 + 2;
+  if (needed > n.allowListCapacity) {
+    fail(ctx, [...path, 'allowListCapacity'], `capacity ${n.allowListCapacity} is too small for ${n.allowedDomains.length} allowed domains (2 rules each, plus 2 for HTTP and TLS); raise it to at least ${needed}`);
   }
   n.firewallSubnetCidrs.forEach((c, i) => {
     const problem = cidrProblem(c);
@@ -305,13 +376,20 @@ function checkNetworkFirewall(n: FirewallManagerConfig['networkFirewall'], path:
 
 function checkSecurityGroups(s: FirewallManagerConfig['securityGroupAudit'], path: string[], ctx: z.RefinementCtx): void {
   uniqueIn(ctx, s.adminPorts.map(String), [...path, 'adminPorts'], 'port');
+  for (const key of ['deleteUnusedGroups', 'mergeRedundantGroups'] as const) {
+    if (s[key] && !s.usageAudit) fail(ctx, [...path, key], `${key} acts through the usage audit, which is off; set usageAudit: true or remove ${key}`);
+  }
   if (s.contentAudit && s.adminPorts.length === 0) {
     fail(ctx, [...path, 'adminPorts'], 'the content audit needs at least one admin port (e.g. 22, 3389); or set contentAudit: false');
   }
 }
 
-function checkShield(s: FirewallManagerConfig['shieldAdvanced'], path: string[], ctx: z.RefinementCtx): void {
+function checkShield(s: FirewallManagerConfig['shieldAdvanced'], path: string[], ctx: z.RefinementCtx, fmsEnabled: boolean): void {
   uniqueIn(ctx, s.regionalResourceTypes, [...path, 'regionalResourceTypes'], 'resource type');
+  if (fmsEnabled && s.enabled && s.acknowledgeSubscriptionCommitment !== true) {
+    fail(ctx, [...path, 'acknowledgeSubscriptionCommitment'],
+      'Shield Advanced policies make Firewall Manager subscribe every account in scope to Shield Advanced: a one-year commitment of USD 3,000/month per organization (consolidated billing) plus data transfer, and accounts stay subscribed when they leave the scope; set acknowledgeSubscriptionCommitment: true to confirm, or set enabled: false');
+  }
   if (s.enabled && s.regionalResourceTypes.length === 0 && !s.cloudFront) {
     fail(ctx, [...path, 'regionalResourceTypes'], 'Shield Advanced is enabled but protects nothing: list regional resource types or set cloudFront: true');
   }

@@ -16,6 +16,31 @@ const GLOBAL_REGION = 'us-east-1';
 const CLOUDFRONT = 'AWS::CloudFront::Distribution';
 
 /**
+ * Resource types FMS's CloudFront-scope policies need AWS Config to record in us-east-1 in every in-scope
+ * account (CloudFront is global and its configuration items are recorded in us-east-1); empty when no such
+ * policy is configured. Types from the AWS Config rules FMS deploys for these policies, e.g.
+ * fms-shield-resource-policy-check (https://docs.aws.amazon.com/config/latest/developerguide/fms-shield-resource-policy-check.html):
+ * AWS::CloudFront::Distribution, AWS::Shield::Protection; WAF policies: the distributions and AWS::WAFv2::WebACL.
+ */
+export function cloudFrontPolicyRecordingTypes(cfg: OrgConfig): string[] {
+  const fm = cfg.firewallManager;
+  if (!fm.enabled) return [];
+  const types = new Set<string>();
+  if (fm.waf.enabled && fm.waf.cloudFront) [CLOUDFRONT, 'AWS::WAFv2::WebACL'].forEach((t) => types.add(t));
+  if (fm.shieldAdvanced.enabled && fm.shieldAdvanced.cloudFront) [CLOUDFRONT, 'AWS::Shield::Protection', 'AWS::WAFv2::WebACL'].forEach((t) => types.add(t));
+  return [...types].sort();
+}
+
+/**
+ * Where AWS Config must record only what FMS's CloudFront policies need: us-east-1, when those policies exist
+ * and us-east-1 is not a governed region (a governed us-east-1 already records all supported types).
+ */
+export function fmsOnlyRecording(cfg: OrgConfig): Record<string, string[]> {
+  const types = cloudFrontPolicyRecordingTypes(cfg);
+  return types.length > 0 && !cfg.organization.regions.includes(GLOBAL_REGION) ? { [GLOBAL_REGION]: types } : {};
+}
+
+/**
  * Firewall Manager policies of the security (FMS admin) account: regional policies in every governed
  * region plus one global CloudFront policy per type. Nothing here grows with the number of accounts.
  */
@@ -126,6 +151,7 @@ export function addFirewallManager(stack: AccountStack): void {
         usageAudit: sg.usageAudit,
         unusedDelayMinutes: sg.unusedDelayMinutes,
         remediation: sg.remediation,
+        usageAuditDeletion: { deleteUnused: sg.deleteUnusedGroups, mergeRedundant: sg.mergeRedundantGroups },
         scope,
       });
     }

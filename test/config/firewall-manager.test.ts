@@ -83,7 +83,7 @@ describe('firewallManager config', () => {
   test('resource types must be consistent: CloudFront is not a regional type, and something must be protected', () => {
     expect(problems({ waf: { regionalResourceTypes: ['AWS::CloudFront::Distribution'] } })[0]).toMatch(/^firewallManager\.waf\.regionalResourceTypes\[0\]/);
     expect(problems({ waf: { regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
-    expect(problems({ shieldAdvanced: { enabled: true, regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
+    expect(problems({ shieldAdvanced: { enabled: true, acknowledgeSubscriptionCommitment: true, regionalResourceTypes: [], cloudFront: false } })[0]).toMatch(/protects nothing/);
   });
 
   test('scope: referenced accounts and OUs must exist; include and exclude do not mix', () => {
@@ -110,6 +110,48 @@ describe('firewallManager config', () => {
     const ids = { AWSManagedDomainsAggregateThreatList: 'rslvr-fdl-0123456789abcdef', AWSManagedDomainsMalwareDomainList: 'rslvr-fdl-0123456789abcdee', AWSManagedDomainsBotnetCommandandControl: 'rslvr-fdl-0123456789abcded' };
     expect(problems({ dnsFirewall: { managedDomainListIds: { 'af-south-1': ids } } }, edit)).toEqual([]);
     expect(problems({ dnsFirewall: { enabled: false } }, edit)).toEqual([]);
+  });
+
+  test('usage-audit deletion is its own switch, off by default, and needs the usage audit', () => {
+    expect(configOf().firewallManager.securityGroupAudit).toMatchObject({ deleteUnusedGroups: false, mergeRedundantGroups: false });
+    expect(problems({ securityGroupAudit: { usageAudit: false, deleteUnusedGroups: true } })).toEqual([
+      expect.stringMatching(/^firewallManager\.securityGroupAudit\.deleteUnusedGroups: deleteUnusedGroups acts through the usage audit, which is off/),
+    ]);
+  });
+
+  test('Shield Advanced needs an explicit acknowledgement of the subscription commitment', () => {
+    // FMS subscribes every in-scope account (https://docs.aws.amazon.com/waf/latest/developerguide/fms-chapter.html).
+    expect(problems({ shieldAdvanced: { enabled: true } })).toEqual([
+      expect.stringMatching(/^firewallManager\.shieldAdvanced\.acknowledgeSubscriptionCommitment: .*one-year commitment of USD 3,000\/month.*set acknowledgeSubscriptionCommitment: true/),
+    ]);
+    expect(problems({ shieldAdvanced: { enabled: true, acknowledgeSubscriptionCommitment: true } })).toEqual([]);
+    expect(problems({ shieldAdvanced: { enabled: false } })).toEqual([]);
+  });
+
+  test('WAF: the web ACL capacity of the configured groups is checked against the published WCU', () => {
+    // Published WCU (AWS Managed Rules rule groups list): CommonRuleSet 700, KnownBadInputs 200, SQLi 200,
+    // AmazonIpReputationList 25, Linux 200, Windows 200; org-guard's own groups 10 + 10.
+    expect(problems({})).toEqual([]); // seed 002: 700 + 200 + 200 + 25 + 20 = 1145
+    const six = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesLinuxRuleSet', 'AWSManagedRulesWindowsRuleSet'];
+    expect(problems({ waf: { managedRuleGroups: six } })).toEqual([
+      expect.stringMatching(/^firewallManager\.waf\.managedRuleGroups: the web ACL would need 1545 WCU .*more than wcuLimit 1500; .*raise firewallManager\.waf\.wcuLimit \(at most 5000/),
+    ]);
+    expect(problems({ waf: { managedRuleGroups: six, wcuLimit: 1600 } })).toEqual([]);
+    expect(problems({ waf: { wcuLimit: 5001 } })).toEqual([expect.stringMatching(/wcuLimit: wcuLimit must be at most 5000/)]);
+    expect(problems({ waf: { enabled: false, managedRuleGroups: six } })).toEqual([]);
+  });
+
+  test.each(['AWSManagedRulesBotControlRuleSet', 'AWSManagedRulesATPRuleSet', 'AWSManagedRulesACFPRuleSet'])(
+    'WAF: %s needs managedRuleGroupConfigs, so it is refused', (group) => {
+      expect(problems({ waf: { managedRuleGroups: ['AWSManagedRulesCommonRuleSet', group] } })).toEqual([
+        expect.stringMatching(new RegExp(`^firewallManager\\.waf\\.managedRuleGroups\\[1\\]: ${group} is not supported: .*managedRuleGroupConfigs`)),
+      ]);
+    });
+
+  test('WAF: a managed group without a known WCU is named with the allowed ones', () => {
+    expect(problems({ waf: { managedRuleGroups: ['AWSManagedRulesMadeUpRuleSet'] } })).toEqual([
+      expect.stringMatching(/managedRuleGroups\[0\]: unknown AWS managed rule group "AWSManagedRulesMadeUpRuleSet" .*allowed: AWSManagedRulesCommonRuleSet/),
+    ]);
   });
 
   test('Network Firewall: subnet CIDRs are IPv4 /28; capacity fits the allow-list', () => {

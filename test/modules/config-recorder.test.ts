@@ -45,4 +45,32 @@ describe('ConfigRecorder', () => {
     const [policyKey] = Object.keys(j.resource!.aws_s3_bucket_policy);
     for (const [, c] of of(j, 'aws_config_delivery_channel')) expect(c.depends_on).toContain(`aws_s3_bucket_policy.${policyKey}`);
   });
+
+  test('a region outside the governed ones records only the listed resource types, with a delivery channel and status', () => {
+    const j = synthWith((s) => new ConfigRecorder(s, 'config', {
+      ...props, regions: ['eu-west-1'], homeRegion: 'eu-west-1',
+      resourceTypesOnly: { 'us-east-1': ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL'] },
+    }));
+    const recorders = of(j, 'aws_config_configuration_recorder');
+    const usEast1 = recorders.find(([, r]) => r.region === 'us-east-1')!;
+    expect(usEast1[0]).toMatch(/^config_recorder-us-east-1_/);
+    // RecordingGroup: a resource type list needs allSupported false and INCLUSION_BY_RESOURCE_TYPES
+    // (https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html).
+    expect(usEast1[1].recording_group).toEqual({
+      all_supported: false,
+      include_global_resource_types: false,
+      resource_types: ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL'],
+      recording_strategy: [{ use_only: 'INCLUSION_BY_RESOURCE_TYPES' }],
+    });
+    expect(recorders.find(([, r]) => r.region === 'eu-west-1')![1].recording_group).toEqual({ all_supported: true, include_global_resource_types: true });
+    expect(of(j, 'aws_config_delivery_channel').map(([, c]) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(of(j, 'aws_config_configuration_recorder_status').map(([, c]) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('a governed region listed in resourceTypesOnly keeps recording everything', () => {
+    const j = synthWith((s) => new ConfigRecorder(s, 'config', { ...props, resourceTypesOnly: { 'us-east-1': ['AWS::CloudFront::Distribution'] } }));
+    const recorders = of(j, 'aws_config_configuration_recorder').map(([, r]) => r);
+    expect(recorders).toHaveLength(3);
+    expect(recorders.every((r) => r.recording_group.all_supported === true)).toBe(true);
+  });
 });

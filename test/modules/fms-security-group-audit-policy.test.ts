@@ -39,12 +39,28 @@ describe('FmsSecurityGroupAudit', () => {
     }
   });
 
-  test('remediation is a switch; include tags replace the marker exclusion', () => {
+  test('content-audit remediation does not make the usage audit delete; include tags replace the marker exclusion', () => {
     const j = synthWith((s) =>
-      new FmsSecurityGroupAudit(s, 'sg', { region: 'us-west-2', adminPorts: [22], contentAudit: false, usageAudit: true, remediation: true, scope: { resourceTags: { env: 'prod' } } }),
+      new FmsSecurityGroupAudit(s, 'sg', { region: 'us-west-2', adminPorts: [22], contentAudit: true, usageAudit: true, remediation: true, scope: { resourceTags: { env: 'prod' } } }),
     );
+    const ps = fmsPolicies(j);
+    const c = ps.find((p) => p.data.type === 'SECURITY_GROUPS_CONTENT_AUDIT')!;
+    const u = ps.find((p) => p.data.type === 'SECURITY_GROUPS_USAGE_AUDIT')!;
+    expect(c.body).toMatchObject({ remediation_enabled: true, exclude_resource_tags: false, resource_tags: { env: 'prod' }, resource_tag_logical_operator: 'AND' });
+    // With remediation FMS removes unused and merges redundant groups org-wide
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/security-group-policies-usage.html).
+    expect(u.body.remediation_enabled).toBe(false);
+  });
+
+  test.each([
+    [{ deleteUnused: true, mergeRedundant: false }, true, false],
+    [{ deleteUnused: false, mergeRedundant: true }, false, true],
+    [{ deleteUnused: true, mergeRedundant: true }, true, true],
+  ])('usage-audit deletion %o remediates exactly the chosen rules', (usageAuditDeletion, deleteUnused, coalesce) => {
+    const j = synthWith((s) => new FmsSecurityGroupAudit(s, 'sg', { region: 'us-west-2', adminPorts: [22], contentAudit: false, usageAudit: true, usageAuditDeletion }));
     const [p] = fmsPolicies(j);
-    expect(p.body).toMatchObject({ remediation_enabled: true, exclude_resource_tags: false, resource_tags: { env: 'prod' }, resource_tag_logical_operator: 'AND' });
+    expect(p.body.remediation_enabled).toBe(true);
+    expect(p.data).toMatchObject({ deleteUnusedSecurityGroups: deleteUnused, coalesceRedundantSecurityGroups: coalesce });
     expect(j.resource!.aws_vpc).toBeUndefined();
   });
 });

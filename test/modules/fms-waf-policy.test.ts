@@ -35,6 +35,13 @@ describe('FmsWafPolicy', () => {
     expect(data.postProcessRuleGroups).toEqual([]);
   });
 
+  test('optimizeUnassociatedWebACL: no empty, billed web ACL in accounts without a protected resource', () => {
+    // https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html: "If you set
+    // optimizeUnassociatedWebACL to false Firewall Manager ... automatically creates an empty web ACL in each
+    // account that's within policy scope."
+    expect(data.optimizeUnassociatedWebACL).toBe(true);
+  });
+
   test('per-rule COUNT overrides only where configured', () => {
     const crs = data.preProcessRuleGroups.find((g: any) => g.managedRuleGroupIdentifier?.managedRuleGroupName === 'AWSManagedRulesCommonRuleSet');
     expect(crs.ruleActionOverrides).toEqual([{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]);

@@ -89,11 +89,30 @@ describe('the full example (config/examples/full.yaml)', () => {
     }
   });
 
+  test('Network Firewall: managed group ARNs end in StrictOrder, with STRICT_ORDER engine options and a drop default', () => {
+    // AWS managed stateful groups exist only as <name>StrictOrder / <name>ActionOrder:
+    // https://docs.aws.amazon.com/network-firewall/latest/developerguide/aws-managed-rule-groups-threat-signature.html
+    const nfw = ofType(security, 'NETWORK_FIREWALL');
+    expect(nfw.length).toBeGreaterThan(0);
+    for (const { body, data } of nfw) {
+      const managed = data.networkFirewallStatefulRuleGroupReferences.filter((r: any) => r.resourceARN.includes(':aws-managed:'));
+      expect(managed.length).toBeGreaterThan(0);
+      for (const r of managed) expect(r.resourceARN).toMatch(new RegExp(`^arn:aws:network-firewall:${body.region}:aws-managed:stateful-rulegroup/ThreatSignatures\\w+StrictOrder$`));
+      expect(data.networkFirewallStatefulEngineOptions).toEqual({ ruleOrder: 'STRICT_ORDER' });
+      expect(data.networkFirewallStatefulDefaultActions).toContain('aws:drop_established');
+      // Threat signatures are evaluated before the allow-list's pass rules.
+      const allowList = data.networkFirewallStatefulRuleGroupReferences.find((r: any) => r.resourceARN.includes('aws_networkfirewall_rule_group'));
+      expect(Math.max(...managed.map((r: any) => r.priority))).toBeLessThan(allowList.priority);
+    }
+  });
+
   test('Shield Advanced: regional policies plus one CloudFront policy with automatic response', () => {
     const shield = ofType(security, 'SHIELD_ADVANCED');
     const cf = shield.filter((p) => p.body.resource_type === 'AWS::CloudFront::Distribution');
     expect(cf).toHaveLength(1);
     expect(cf[0].data.automaticResponseConfiguration).toEqual({ automaticResponseStatus: 'ENABLED', automaticResponseAction: 'COUNT' });
+    // FMS echoes it; without it every plan shows a change (cloudposse/terraform-aws-firewall-manager#38).
+    expect(cf[0].data.overrideCustomerWebaclClassic).toBe(false);
     expect(shield).toHaveLength(cfg.organization.regions.length + 1);
   });
 
@@ -105,12 +124,69 @@ describe('the full example (config/examples/full.yaml)', () => {
     expect(rules.filter((r) => r.action === 'BLOCK').every((r) => r.block_response === 'OVERRIDE' && r.block_override_domain === 'blocked.example.com')).toBe(true);
   });
 
+  test('security groups: content-audit remediation is on, but the usage audit deletes and merges nothing', () => {
+    expect(cfg.firewallManager.securityGroupAudit.remediation).toBe(true);
+    for (const p of ofType(security, 'SECURITY_GROUPS_CONTENT_AUDIT')) expect(p.body.remediation_enabled).toBe(true);
+    const usage = ofType(security, 'SECURITY_GROUPS_USAGE_AUDIT');
+    expect(usage.length).toBe(cfg.organization.regions.length);
+    // Remediation of a usage audit deletes unused and merges redundant groups in every in-scope account
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/security-group-policies-usage.html).
+    for (const p of usage) expect(p.body.remediation_enabled).toBe(false);
+  });
+
+  test('every WAF policy sets optimizeUnassociatedWebACL: true (no empty web ACL per in-scope account)', () => {
+    // https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html
+    const waf = ofType(security, 'WAFV2');
+    expect(waf.length).toBe(cfg.organization.regions.length + 1);
+    for (const { data } of waf) expect(data.optimizeUnassociatedWebACL).toBe(true);
+  });
+
   test('COUNT override and allow-list CIDRs reach the WAF policy', () => {
     const [p] = ofType(security, 'WAFV2');
     const crs = p.data.preProcessRuleGroups.find((g: any) => g.managedRuleGroupIdentifier?.managedRuleGroupName === 'AWSManagedRulesCommonRuleSet');
     expect(crs.ruleActionOverrides).toEqual([{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]);
     const addresses = resourcesOf(security, 'aws_wafv2_ip_set').flatMap(([, s]) => s.addresses);
     expect(addresses).toEqual(expect.arrayContaining(['203.0.113.0/24', '2001:db8:1234::/48']));
+  });
+});
+
+describe('CloudFront-scope policies when us-east-1 is not governed', () => {
+  // FMS's CloudFront policies evaluate AWS Config data recorded in us-east-1 in every in-scope account
+  // (CloudFront is a global service recorded there; fms-shield-resource-policy-check lists
+  // AWS::CloudFront::Distribution and AWS::Shield::Protection).
+  const eu = (fm: Record<string, unknown> = {}) => {
+    const input = minimalInput();
+    input.organization.homeRegion = 'eu-west-1';
+    input.organization.regions = ['eu-west-1'];
+    input.firewallManager = fm;
+    return synthOrg(configOf(input));
+  };
+
+  test('homeRegion eu-west-1, regions [eu-west-1]: every stack records the CloudFront policy types in us-east-1', () => {
+    const stacks = eu({ shieldAdvanced: { enabled: true, acknowledgeSubscriptionCommitment: true } });
+    expect(ofType(stacks.security, 'WAFV2').filter((p) => p.body.region === 'us-east-1')).toHaveLength(1);
+    expect(ofType(stacks.security, 'SHIELD_ADVANCED').filter((p) => p.body.region === 'us-east-1')).toHaveLength(1);
+    expect(Object.keys(stacks).length).toBeGreaterThanOrEqual(4);
+    for (const [name, stack] of Object.entries(stacks)) {
+      const recorders = resourcesOf(stack, 'aws_config_configuration_recorder').map(([, r]) => r);
+      expect([name, recorders.map((r) => r.region).sort()]).toEqual([name, ['eu-west-1', 'us-east-1']]);
+      const usEast1 = recorders.find((r) => r.region === 'us-east-1');
+      expect([name, usEast1.recording_group]).toEqual([name, {
+        all_supported: false,
+        include_global_resource_types: false,
+        resource_types: ['AWS::CloudFront::Distribution', 'AWS::Shield::Protection', 'AWS::WAFv2::WebACL'],
+        recording_strategy: [{ use_only: 'INCLUSION_BY_RESOURCE_TYPES' }],
+      }]);
+      const channels = resourcesOf(stack, 'aws_config_delivery_channel').map(([, c]) => c);
+      expect(channels.find((c) => c.region === 'us-east-1')?.s3_bucket_name).toMatch(/^org-guard-config-333333333333-/);
+      expect(resourcesOf(stack, 'aws_config_configuration_recorder_status').map(([, c]) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    }
+  });
+
+  test('no CloudFront policy, no recording outside the governed regions', () => {
+    for (const stack of Object.values(eu({ waf: { cloudFront: false } }))) {
+      expect(resourcesOf(stack, 'aws_config_configuration_recorder').map(([, r]) => r.region)).toEqual(['eu-west-1']);
+    }
   });
 });
 
