@@ -7,6 +7,7 @@ import { firewallManagerSchema, checkFirewallManager } from './sections/firewall
 import { guardrailsSchema, checkGuardrails } from './sections/guardrails';
 import { notificationsSchema, checkNotifications } from './sections/notifications';
 import { budgetSchema, checkBudget } from './sections/budget';
+import { organizationPoliciesSchema, checkOrganizationPolicies } from './sections/organization-policies';
 
 /** Stack names of the core accounts; a member may not take one. */
 export const CORE_STACKS = ['management', 'log-archive', 'security'] as const;
@@ -120,6 +121,7 @@ const configShape = strictObject({
   guardrails: guardrailsSchema,
   notifications: notificationsSchema,
   budget: budgetSchema,
+  organizationPolicies: organizationPoliciesSchema,
 });
 
 export type OrgConfig = z.infer<typeof configShape>;
@@ -131,7 +133,8 @@ export const configSchema = configShape
   .superRefine(...crossCheck(checkFirewallManager))
   .superRefine(...crossCheck(checkGuardrails))
   .superRefine(...crossCheck(checkNotifications))
-  .superRefine(...crossCheck(checkBudget));
+  .superRefine(...crossCheck(checkBudget))
+  .superRefine(...crossCheck(checkOrganizationPolicies));
 
 export type OrgConfigInput = z.input<typeof configSchema>;
 export type MemberAccount = OrgConfig['accounts']['members'][number];

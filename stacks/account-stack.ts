@@ -6,6 +6,7 @@ import type { OrgConfig } from '../config/schema';
 import { AccountBaseline } from '../modules/account-baseline';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { logArchiveNames } from '../modules/names';
+import { ec2PolicyCovers } from '../config/sections/organization-policies';
 
 export type AccountRole = 'management' | 'log-archive' | 'security' | 'member';
 
@@ -50,6 +51,10 @@ export class AccountStack extends TerraformStack {
       passwordPolicy: props.config.baseline.passwordPolicy,
       ebsEncryptionByDefault: props.config.baseline.ebsEncryptionByDefault,
       blockPublicSnapshotSharing: props.config.baseline.blockPublicSnapshotSharing,
+      snapshotSharingByOrganizationPolicy: ec2PolicyCovers(props.config, {
+        role: props.role,
+        ou: props.config.accounts.members.find((m) => m.id === props.accountId)?.ou,
+      }),
     });
 
     // Firewall Manager needs AWS Config recording in every in-scope account and region.
