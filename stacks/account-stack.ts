@@ -7,6 +7,7 @@ import { AccountBaseline } from '../modules/account-baseline';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { logArchiveNames } from '../modules/names';
 import { ec2PolicyCovers } from '../config/sections/organization-policies';
+import { continuousOverrideTypes } from '../config/sections/config-recording';
 
 export type AccountRole = 'management' | 'log-archive' | 'security' | 'member';
 
@@ -68,6 +69,11 @@ export class AccountStack extends TerraformStack {
         createServiceLinkedRole: recording.createServiceLinkedRole,
         deliveryFrequency: recording.deliveryFrequency,
         bucketInThisStack: props.role === 'log-archive',
+        recording: {
+          frequency: recording.recordingFrequency,
+          overrideResourceTypes: recording.recordingFrequency === 'DAILY' ? continuousOverrideTypes(props.config) : recording.dailyResourceTypes,
+          excludedResourceTypes: recording.excludedResourceTypes,
+        },
       });
     }
   }
