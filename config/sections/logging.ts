@@ -38,8 +38,8 @@ const objectLock = strictObject({
 
 const dataEvents = strictObject({
   s3: z.boolean().default(false).describe('S3 object-level data events of every bucket in the organization (the trail bucket itself excluded). Costly at scale.'),
-  s3WriteOnly: z.boolean().default(false).describe('With s3: only write data events (PutObject, DeleteObject, ...), not reads: far fewer events.'),
   lambda: z.boolean().default(false).describe('Lambda Invoke data events of every function in the organization.'),
+  s3WriteOnly: z.boolean().default(false).describe('With s3: only write data events (PutObject, DeleteObject, ...), not reads: far fewer events.'),
 });
 
 /**
