@@ -122,8 +122,9 @@ export function eventSelectors(props: Pick<OrganizationTrailProps, 's3BucketName
   // Network activity: eventCategory and eventSource are required and take Equals only, one source per
   // selector; errorCode accepts only VpceAccessDenied. A trail cannot mix these with basic
   // event_selector (ConflictsWith in the provider's internal/service/cloudtrail/trail.go), which is
-  // why this trail only ever uses advanced selectors; provider 6.x accepts the errorCode and
-  // vpcEndpointId fields (internal/service/cloudtrail/consts.go field_Values).
+  // why this trail only ever uses advanced selectors; the provider validates field names against
+  // internal/service/cloudtrail/consts.go field_Values, which has errorCode and vpcEndpointId since
+  // terraform-provider-aws PR #43091 (June 2025, before 6.25); before it, plan failed on errorCode.
   // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html
   for (const source of props.networkActivity?.eventSources ?? []) {
     selectors.push({
