@@ -568,7 +568,8 @@ const organizationControls: Control[] = [
     label: 'AI services opt-out',
     prepare(ctx) {
       const p = attachedTo(ctx, 'AISERVICES_OPT_OUT_POLICY');
-      // AI opt-out (a management policy) applies to every account it reaches, the management account included.
+      // Counted for every account under the target, the management account included (a management
+      // policy, not an SCP; not verified against AWS for the management account).
       return (a) => (p.policy && p.reaches(a) ? covered(`policy ${p.name}`) : missing());
     },
   },
