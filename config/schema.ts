@@ -9,6 +9,7 @@ import { notificationsSchema, checkNotifications } from './sections/notification
 import { budgetSchema, checkBudget } from './sections/budget';
 import { removalSchema, checkRemoval } from './sections/removal';
 import { KNOWN_POLICY_TYPES } from '../modules/organization';
+import { organizationPoliciesSchema, checkOrganizationPolicies } from './sections/organization-policies';
 
 /** Stack names of the core accounts; a member may not take one. */
 export const CORE_STACKS = ['management', 'log-archive', 'security'] as const;
@@ -146,6 +147,7 @@ const configShape = strictObject({
   notifications: notificationsSchema,
   budget: budgetSchema,
   removal: removalSchema.describe('Taking a service or a region away safely: what the management stack keeps for one more deploy.'),
+  organizationPolicies: organizationPoliciesSchema,
 });
 
 export type OrgConfig = z.infer<typeof configShape>;
@@ -158,7 +160,8 @@ export const configSchema = configShape
   .superRefine(...crossCheck(checkGuardrails))
   .superRefine(...crossCheck(checkNotifications))
   .superRefine(...crossCheck(checkBudget))
-  .superRefine(...crossCheck(checkRemoval));
+  .superRefine(...crossCheck(checkRemoval))
+  .superRefine(...crossCheck(checkOrganizationPolicies));
 
 export type OrgConfigInput = z.input<typeof configSchema>;
 export type MemberAccount = OrgConfig['accounts']['members'][number];

@@ -27,6 +27,55 @@ export interface ConfigRecorderProps {
    * so governing the region later changes the recorder in place.
    */
   resourceTypesOnly?: Record<string, readonly string[]>;
+  /** Cost controls; absent: every supported type, continuously (the recorder as it always was). */
+  recording?: ConfigRecordingModeProps;
+}
+
+export interface ConfigRecordingModeProps {
+  /** Default frequency; default CONTINUOUS. */
+  frequency?: 'CONTINUOUS' | 'DAILY';
+  /** Types recorded at the other frequency (the provider takes one override: MaxItems 1). */
+  overrideResourceTypes?: readonly string[];
+  /** Types not recorded (EXCLUSION_BY_RESOURCE_TYPES). */
+  excludedResourceTypes?: readonly string[];
+}
+
+/** IAM types, recorded only in the home region (as include_global_resource_types does for all_supported). */
+const GLOBAL_IAM_TYPES = ['AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User'];
+
+/**
+ * recording_group and recording_mode of one region's recorder. With an exclusion list, Config records
+ * the global IAM types in every region it runs in unless they are excluded too, whatever
+ * include_global_resource_types says (Config API RecordingGroup / ExclusionByResourceTypes), so they
+ * are excluded outside the home region. all_supported must then be false.
+ * https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html
+ * https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingMode.html
+ */
+export function recorderSettings(recording: ConfigRecordingModeProps | undefined, home: boolean) {
+  const excluded = recording?.excludedResourceTypes ?? [];
+  const exclusions = [...new Set([...excluded, ...(home ? [] : GLOBAL_IAM_TYPES)])].sort();
+  const recordingGroup = excluded.length === 0
+    ? { allSupported: true, includeGlobalResourceTypes: home }
+    : {
+      allSupported: false,
+      includeGlobalResourceTypes: false,
+      exclusionByResourceTypes: [{ resourceTypes: exclusions }],
+      recordingStrategy: [{ useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' }],
+    };
+  const frequency = recording?.frequency ?? 'CONTINUOUS';
+  // A type this region does not record (e.g. IAM outside the home region) has no frequency here.
+  const overrides = (recording?.overrideResourceTypes ?? []).filter((t) => excluded.length === 0 || !exclusions.includes(t));
+  const recordingMode = frequency === 'CONTINUOUS' && overrides.length === 0
+    ? undefined
+    : {
+      recordingFrequency: frequency,
+      recordingModeOverride: overrides.length === 0 ? undefined : {
+        description: frequency === 'DAILY' ? 'org-guard: continuous (Firewall Manager and configured types)' : 'org-guard: daily (high-churn types)',
+        recordingFrequency: frequency === 'DAILY' ? 'CONTINUOUS' : 'DAILY',
+        resourceTypes: [...overrides].sort(),
+      },
+    };
+  return { recordingGroup, recordingMode };
 }
 
 /**
@@ -46,20 +95,21 @@ export class ConfigRecorder extends Construct {
     const roleArn = `arn:aws:iam::${props.accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
 
     const only = Object.entries(props.resourceTypesOnly ?? {}).filter(([region]) => !props.regions.includes(region));
-    const recordings: [string, ConfigConfigurationRecorderRecordingGroup][] = [
-      ...props.regions.map((region): [string, ConfigConfigurationRecorderRecordingGroup] =>
-        [region, { allSupported: true, includeGlobalResourceTypes: region === props.homeRegion }]),
+    type Settings = { recordingGroup: ConfigConfigurationRecorderRecordingGroup; recordingMode?: ReturnType<typeof recorderSettings>['recordingMode'] };
+    const recordings: [string, Settings][] = [
+      ...props.regions.map((region): [string, Settings] => [region, recorderSettings(props.recording, region === props.homeRegion)]),
       // An explicit list needs allSupported false and the INCLUSION_BY_RESOURCE_TYPES strategy
-      // (https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html).
-      ...only.map(([region, types]): [string, ConfigConfigurationRecorderRecordingGroup] =>
-        [region, { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: [...types], recordingStrategy: [{ useOnly: 'INCLUSION_BY_RESOURCE_TYPES' }] }]),
+      // (https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html); what Firewall
+      // Manager needs is recorded continuously, so no recording mode.
+      ...only.map(([region, types]): [string, Settings] =>
+        [region, { recordingGroup: { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: [...types], recordingStrategy: [{ useOnly: 'INCLUSION_BY_RESOURCE_TYPES' }] } }]),
     ];
-    for (const [region, recordingGroup] of recordings) {
+    for (const [region, settings] of recordings) {
       const recorder = new ConfigConfigurationRecorder(this, `recorder-${region}`, {
         region,
         name: 'default',
         roleArn,
-        recordingGroup,
+        ...settings,
         dependsOn: slr ? [slr] : undefined,
       });
       const channel = new ConfigDeliveryChannel(this, `delivery-channel-${region}`, {

@@ -15,7 +15,9 @@ export interface OrganizationTrailProps {
   s3BucketName: string;
   /** Alias ARN of the log-archive key; resolved to the key ARN, which is what CloudTrail reports back. */
   kmsKeyAliasArn: string;
-  dataEvents?: { s3?: boolean; lambda?: boolean };
+  dataEvents?: { s3?: boolean; s3WriteOnly?: boolean; lambda?: boolean };
+  /** Network activity events (VPC endpoints): one selector per event source. */
+  networkActivity?: { eventSources: readonly string[]; accessDeniedOnly?: boolean };
   /** Deliver to a CloudWatch Logs group as well. */
   cloudWatchLogs?: { retentionDays: number };
   insights?: { apiCallRate?: boolean; apiErrorRate?: boolean };
@@ -92,7 +94,7 @@ export class OrganizationTrail extends Construct {
 }
 
 /** Management events (read and write) always; data events as configured, never of the trail bucket itself. */
-export function eventSelectors(props: Pick<OrganizationTrailProps, 's3BucketName' | 'dataEvents'>): CloudtrailAdvancedEventSelector[] {
+export function eventSelectors(props: Pick<OrganizationTrailProps, 's3BucketName' | 'dataEvents' | 'networkActivity'>): CloudtrailAdvancedEventSelector[] {
   const selectors: CloudtrailAdvancedEventSelector[] = [
     { name: 'Management events (read and write)', fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }] },
   ];
@@ -104,6 +106,7 @@ export function eventSelectors(props: Pick<OrganizationTrailProps, 's3BucketName
         { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
         // Logging the bucket that receives the logs would log its own deliveries.
         { field: 'resources.ARN', notStartsWith: [`arn:aws:s3:::${props.s3BucketName}/`] },
+        ...(props.dataEvents.s3WriteOnly ? [{ field: 'readOnly', equalTo: ['false'] }] : []),
       ],
     });
   }
@@ -113,6 +116,23 @@ export function eventSelectors(props: Pick<OrganizationTrailProps, 's3BucketName
       fieldSelector: [
         { field: 'eventCategory', equalTo: ['Data'] },
         { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
+      ],
+    });
+  }
+  // Network activity: eventCategory and eventSource are required and take Equals only, one source per
+  // selector; errorCode accepts only VpceAccessDenied. A trail cannot mix these with basic
+  // event_selector (ConflictsWith in the provider's internal/service/cloudtrail/trail.go), which is
+  // why this trail only ever uses advanced selectors; the provider validates field names against
+  // internal/service/cloudtrail/consts.go field_Values, which has errorCode and vpcEndpointId since
+  // terraform-provider-aws PR #43091 (June 2025, before 6.25); before it, plan failed on errorCode.
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html
+  for (const source of props.networkActivity?.eventSources ?? []) {
+    selectors.push({
+      name: `Network activity ${source}${props.networkActivity?.accessDeniedOnly ? ' (VpceAccessDenied)' : ''}`,
+      fieldSelector: [
+        { field: 'eventCategory', equalTo: ['NetworkActivity'] },
+        { field: 'eventSource', equalTo: [source] },
+        ...(props.networkActivity?.accessDeniedOnly ? [{ field: 'errorCode', equalTo: ['VpceAccessDenied'] }] : []),
       ],
     });
   }

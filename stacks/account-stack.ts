@@ -7,6 +7,8 @@ import { AccountBaseline } from '../modules/account-baseline';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { logArchiveNames } from '../modules/names';
 import { fmsOnlyRecording } from './wiring/firewall-manager';
+import { ec2PolicyCovers } from '../config/sections/organization-policies';
+import { continuousOverrideTypes } from '../config/sections/config-recording';
 
 export type AccountRole = 'management' | 'log-archive' | 'security' | 'member';
 
@@ -51,6 +53,10 @@ export class AccountStack extends TerraformStack {
       passwordPolicy: props.config.baseline.passwordPolicy,
       ebsEncryptionByDefault: props.config.baseline.ebsEncryptionByDefault,
       blockPublicSnapshotSharing: props.config.baseline.blockPublicSnapshotSharing,
+      snapshotSharingByOrganizationPolicy: ec2PolicyCovers(props.config, {
+        role: props.role,
+        ou: props.config.accounts.members.find((m) => m.id === props.accountId)?.ou,
+      }),
     });
 
     // Firewall Manager needs AWS Config recording in every in-scope account and region (and in us-east-1 for
@@ -67,6 +73,11 @@ export class AccountStack extends TerraformStack {
         bucketInThisStack: props.role === 'log-archive',
         // CloudFront-scope FMS policies need recording in us-east-1 even where it is not governed.
         resourceTypesOnly: fmsOnlyRecording(props.config),
+        recording: {
+          frequency: recording.recordingFrequency,
+          overrideResourceTypes: recording.recordingFrequency === 'DAILY' ? continuousOverrideTypes(props.config) : recording.dailyResourceTypes,
+          excludedResourceTypes: recording.excludedResourceTypes,
+        },
       });
     }
   }

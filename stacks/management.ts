@@ -9,6 +9,8 @@ import { ROOT_TARGET } from '../config/sections/guardrails';
 import { budgetRecipients } from '../config/sections/budget';
 import { OrganizationTrail } from '../modules/organization-trail';
 import { logArchiveNames } from '../modules/names';
+import { CentralizedRootAccess } from '../modules/root-access';
+import { OrganizationManagementPolicies } from '../modules/declarative-policies';
 
 /** Organization management account: trusted access, delegated admins, organization trail, guardrails. */
 export class ManagementStack extends AccountStack {
@@ -41,6 +43,26 @@ export class ManagementStack extends AccountStack {
       });
     }
 
+    // Centralized root access and organization-wide management policies (organizationPolicies).
+    const orgPolicies = config.organizationPolicies;
+    if (orgPolicies.rootAccess.enabled) {
+      new CentralizedRootAccess(this, 'root-access', {
+        rootSessions: orgPolicies.rootAccess.rootSessions,
+        dependsOn: [this.organization.resource],
+      });
+    }
+    if (orgPolicies.ec2.enabled || orgPolicies.aiServicesOptOut.enabled) {
+      const rootId = config.organization.rootId ?? this.organization.resource.roots.get(0).id;
+      const ouIds = new Map(config.organization.organizationalUnits.map((u) => [u.name, u.id]));
+      new OrganizationManagementPolicies(this, 'organization-policies', {
+        ec2: orgPolicies.ec2,
+        aiServicesOptOut: orgPolicies.aiServicesOptOut.enabled,
+        targets: orgPolicies.targets.map((t) =>
+          t === ROOT_TARGET ? { name: 'root', id: rootId } : { name: `ou-${t}`, id: ouIds.get(t)! }),
+        dependsOn: [this.organization.resource],
+      });
+    }
+
     if (config.budget.enabled) {
       new CostBudget(this, 'budget', {
         accountId: config.accounts.management.id,
@@ -60,6 +82,7 @@ export class ManagementStack extends AccountStack {
       s3BucketName: archive.trailBucket,
       kmsKeyAliasArn: archive.keyAliasArn,
       dataEvents: logging.dataEvents,
+      networkActivity: logging.networkActivity.enabled ? logging.networkActivity : undefined,
       cloudWatchLogs: logging.cloudWatchLogs.enabled ? { retentionDays: logging.cloudWatchLogs.retentionDays } : undefined,
       insights: logging.insights,
       // An organization trail needs CloudTrail's trusted access, which the adopted organization grants.

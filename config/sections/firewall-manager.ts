@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OrgConfig } from '../schema';
 import { fail, strictObject } from '../zod-helpers';
+import { checkConfigRecording } from './config-recording';
 import { AWS_MANAGED_DOMAIN_LISTS, AWS_MANAGED_DOMAIN_LIST_IDS } from '../../modules/dns-firewall-managed-lists';
 
 /** Seed 002's recommended set, in evaluation order after the allow-list and rate-based groups. */
@@ -211,6 +212,10 @@ const shieldAdvanced = strictObject({
   scope: optionalScope,
 });
 
+const configResourceType = z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, {
+  error: (i) => `not an AWS Config resource type: "${String(i.input)}" (e.g. AWS::EC2::Volume)`,
+});
+
 const configRecording = strictObject({
   enabled: z.boolean().default(true).describe('AWS Config recorder + delivery channel in every account and governed region (Firewall Manager requires it).'),
   createServiceLinkedRole: z
@@ -218,6 +223,22 @@ const configRecording = strictObject({
     .default(true)
     .describe('Create AWSServiceRoleForConfig in each account; set false (or import it) where it already exists.'),
   deliveryFrequency: z.enum(['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours']).default('TwentyFour_Hours'),
+  recordingFrequency: z
+    .enum(['CONTINUOUS', 'DAILY'])
+    .default('CONTINUOUS')
+    .describe('Default recording frequency. DAILY records at most one configuration item per resource per day (cheaper); the resource types Firewall Manager needs stay CONTINUOUS.'),
+  dailyResourceTypes: z
+    .array(configResourceType)
+    .default([])
+    .describe('With recordingFrequency CONTINUOUS: high-churn types recorded daily instead (e.g. AWS::EC2::Volume).'),
+  continuousResourceTypes: z
+    .array(configResourceType)
+    .default([])
+    .describe('With recordingFrequency DAILY: more types kept continuous, on top of the ones Firewall Manager needs.'),
+  excludedResourceTypes: z
+    .array(configResourceType)
+    .default([])
+    .describe('Types not recorded at all (recording strategy EXCLUSION_BY_RESOURCE_TYPES); types added to Config later are still recorded.'),
 });
 
 export const firewallManagerSchema = strictObject({
@@ -266,6 +287,7 @@ export function checkFirewallManager(cfg: OrgConfig, ctx: z.RefinementCtx): void
   checkNetworkFirewall(fm.networkFirewall, [...base, 'networkFirewall'], ctx);
   checkSecurityGroups(fm.securityGroupAudit, [...base, 'securityGroupAudit'], ctx);
   checkShield(fm.shieldAdvanced, [...base, 'shieldAdvanced'], ctx, fm.enabled);
+  checkConfigRecording(cfg, ctx);
 }
 
 function checkScope(cfg: OrgConfig, s: FmsScopeConfig, path: string[], ctx: z.RefinementCtx): void {

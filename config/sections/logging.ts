@@ -39,6 +39,48 @@ const objectLock = strictObject({
 const dataEvents = strictObject({
   s3: z.boolean().default(false).describe('S3 object-level data events of every bucket in the organization (the trail bucket itself excluded). Costly at scale.'),
   lambda: z.boolean().default(false).describe('Lambda Invoke data events of every function in the organization.'),
+  s3WriteOnly: z.boolean().default(false).describe('With s3: only write data events (PutObject, DeleteObject, ...), not reads: far fewer events.'),
+});
+
+/**
+ * eventSource values CloudTrail accepts for network activity events (CloudTrail user guide,
+ * "Logging network activity events"):
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html
+ */
+export const NETWORK_ACTIVITY_EVENT_SOURCES = [
+  'aco-automation.amazonaws.com', 'appconfig.amazonaws.com', 'application-signals.amazonaws.com', 'appmesh.amazonaws.com',
+  'athena.amazonaws.com', 'b2bi.amazonaws.com', 'backup-gateway.amazonaws.com', 'bcm-data-exports.amazonaws.com',
+  'bcm-pricing-calculator.amazonaws.com', 'bedrock-agentcore.amazonaws.com', 'bedrock.amazonaws.com', 'billing.amazonaws.com',
+  'cassandra.amazonaws.com', 'ce.amazonaws.com', 'cloudcontrolapi.amazonaws.com', 'cloudformation.amazonaws.com',
+  'cloudhsm.amazonaws.com', 'cloudoptimization.amazonaws.com', 'cloudtrail.amazonaws.com', 'codedeploy.amazonaws.com',
+  'comprehend.amazonaws.com', 'comprehendmedical.amazonaws.com', 'config.amazonaws.com', 'ds.amazonaws.com',
+  'dynamodb.amazonaws.com', 'ec2.amazonaws.com', 'ecs.amazonaws.com', 'elasticfilesystem.amazonaws.com',
+  'elasticloadbalancing.amazonaws.com', 'events.amazonaws.com', 'firehose.amazonaws.com', 'frauddetector.amazonaws.com',
+  'freetier.amazonaws.com', 'fsx.amazonaws.com', 'glue.amazonaws.com', 'healthlake.amazonaws.com', 'invoicing.amazonaws.com',
+  'iot.amazonaws.com', 'iotfleetwise.amazonaws.com', 'iotsecuredtunneling.amazonaws.com', 'kms.amazonaws.com',
+  'lakeformation.amazonaws.com', 'lambda.amazonaws.com', 'license-manager.amazonaws.com', 'lookoutequipment.amazonaws.com',
+  'lookoutvision.amazonaws.com', 'monitoring.amazonaws.com', 'nova-act.amazonaws.com', 'personalize.amazonaws.com',
+  'qbusiness.amazonaws.com', 'rds.amazonaws.com', 'rekognition.amazonaws.com', 'rolesanywhere.amazonaws.com', 's3.amazonaws.com',
+  'sagemaker.amazonaws.com', 'scheduler.amazonaws.com', 'secretsmanager.amazonaws.com', 'servicediscovery.amazonaws.com',
+  'sns.amazonaws.com', 'sqs.amazonaws.com', 'ssm-contacts.amazonaws.com', 'ssm.amazonaws.com', 'storagegateway.amazonaws.com',
+  'swf.amazonaws.com', 'textract.amazonaws.com', 'transcribe.amazonaws.com', 'transcribestreaming.amazonaws.com',
+  'transform-agents.amazonaws.com', 'transform-custom.amazonaws.com', 'transform.amazonaws.com', 'translate.amazonaws.com',
+  'user-subscriptions.amazonaws.com', 'verifiedpermissions.amazonaws.com', 'voiceid.amazonaws.com', 'workmail.amazonaws.com',
+  'workmailmessageflow.amazonaws.com',
+] as const;
+
+export const DEFAULT_NETWORK_ACTIVITY_SOURCES = ['cloudtrail.amazonaws.com', 'kms.amazonaws.com', 's3.amazonaws.com', 'secretsmanager.amazonaws.com'];
+
+const networkActivity = strictObject({
+  enabled: z.boolean().default(false).describe('CloudTrail network activity events: API calls made through VPC endpoints of the listed services, organization-wide. Charged like data events.'),
+  eventSources: z
+    .array(z.enum(NETWORK_ACTIVITY_EVENT_SOURCES, { error: (i) => `"${String(i.input)}" is not an event source CloudTrail logs network activity for; allowed: ${NETWORK_ACTIVITY_EVENT_SOURCES.join(', ')}` }))
+    .default(DEFAULT_NETWORK_ACTIVITY_SOURCES as (typeof NETWORK_ACTIVITY_EVENT_SOURCES)[number][])
+    .describe('Services (eventSource) whose VPC endpoint traffic is logged; one selector each.'),
+  accessDeniedOnly: z
+    .boolean()
+    .default(true)
+    .describe('Only calls a VPC endpoint policy denied (errorCode VpceAccessDenied), e.g. credentials from outside the organization: a small fraction of the events. false logs every call.'),
 });
 
 const cloudWatchLogs = strictObject({
@@ -74,6 +116,7 @@ export const loggingSchema = strictObject({
     .optional()
     .describe('Optional: delete current log files after this many days (never before retentionDays). Absent: logs are kept forever.'),
   dataEvents: dataEvents.prefault({}),
+  networkActivity: networkActivity.prefault({}),
   cloudWatchLogs: cloudWatchLogs.prefault({}),
   insights: insights.prefault({}),
   readers: z
@@ -108,6 +151,21 @@ export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx): void {
   if (logging.expirationDays !== undefined && logging.transitionDays >= logging.expirationDays) {
     fail(ctx, ['logging', 'transitionDays'],
       `transitionDays (${logging.transitionDays}) must be less than expirationDays (${logging.expirationDays}), or the transition never happens`);
+  }
+  if (logging.dataEvents.s3WriteOnly && !logging.dataEvents.s3) {
+    fail(ctx, ['logging', 'dataEvents', 's3WriteOnly'], 's3WriteOnly narrows S3 data events, which are off: set s3: true, or remove s3WriteOnly');
+  }
+  const na = logging.networkActivity;
+  if (na.enabled) {
+    if (na.eventSources.length === 0) {
+      fail(ctx, ['logging', 'networkActivity', 'eventSources'], `network activity events are enabled but no event source is listed; list services such as ${DEFAULT_NETWORK_ACTIVITY_SOURCES.join(', ')}, or set enabled: false`);
+    }
+    const seen = new Map<string, number>();
+    na.eventSources.forEach((src, i) => {
+      const first = seen.get(src);
+      if (first !== undefined) fail(ctx, ['logging', 'networkActivity', 'eventSources', i], `event source "${src}" is already listed at index ${first}; list each source once`);
+      else seen.set(src, i);
+    });
   }
   if (logging.readers) {
     const { management, security, logArchive, members } = cfg.accounts;

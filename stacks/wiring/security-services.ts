@@ -14,6 +14,7 @@ import { AccessAnalyzerOrganization } from '../../modules/access-analyzer';
 import { ConfigOrganizationAggregator } from '../../modules/config-aggregator';
 import { MemberRegistrations, type MemberRegistrationsProps } from '../../modules/member-registrations';
 import { roleArnFor, type AccountStack } from '../account-stack';
+import { organizationPolicyTypes } from '../../config/sections/organization-policies';
 
 // Wiring of the organization-wide security services into the account stacks: config in, constructs out.
 // Nothing here iterates over member accounts, so core stacks keep their size whatever the organization's.
@@ -28,6 +29,9 @@ export function addManagementServices(stack: AccountStack): Organization {
     enabledPolicyTypes: enabledPolicyTypes(cfg),
     resourceSharing: resourceSharingNeeded(cfg),
   });
+  // Centralized root access needs IAM's trusted access; organization policies need their types on the root.
+  if (cfg.organizationPolicies.rootAccess.enabled) org.trustService('iam.amazonaws.com');
+  for (const type of organizationPolicyTypes(cfg)) org.enablePolicyType(type);
 
   // aws_fms_admin_account has no region argument and must be called in us-east-1.
   const fmsProvider = organization.homeRegion === 'us-east-1'

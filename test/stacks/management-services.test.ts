@@ -19,7 +19,10 @@ describe('management stack: organization and delegated admins (bundled example)'
   test('trusted access lists every principal the project needs plus the ones already in use', () => {
     expect([...org.aws_service_access_principals].sort()).toEqual([
       'access-analyzer.amazonaws.com', 'cloudtrail.amazonaws.com', 'config-multiaccountsetup.amazonaws.com', 'config.amazonaws.com',
-      'detective.amazonaws.com', 'fms.amazonaws.com', 'guardduty.amazonaws.com', 'inspector2.amazonaws.com', 'macie.amazonaws.com',
+      'detective.amazonaws.com', 'fms.amazonaws.com', 'guardduty.amazonaws.com',
+      // Centralized root access (organizationPolicies.rootAccess, on by default) needs IAM's trusted access.
+      'iam.amazonaws.com',
+      'inspector2.amazonaws.com', 'macie.amazonaws.com',
       'malware-protection.guardduty.amazonaws.com', 'ram.amazonaws.com', 'securityhub.amazonaws.com', 'sso.amazonaws.com',
     ]);
   });

@@ -28,6 +28,8 @@ export interface StackAddresses {
   addresses: string[];
   /** The stack's Terraform `moved` blocks. */
   moves: Move[];
+  /** Addresses of `removed` blocks with `destroy = false`: left in AWS, no longer managed. */
+  forgotten?: string[];
 }
 
 /** Stack name -> addresses, for one config. */
@@ -50,12 +52,14 @@ export function synthesizeAddresses(configFile: string): Synthesized {
     const tf = stack.toTerraform() as {
       resource?: Record<string, Record<string, unknown>>;
       moved?: { from: string; to: string }[];
+      removed?: { from: string; lifecycle?: { destroy?: boolean } }[];
     };
     const addresses = Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
       Object.keys(byName).map((name) => `${type}.${name}`));
     result.set(stack.node.id, {
       addresses: addresses.sort(),
       moves: (tf.moved ?? []).map((m) => ({ from: m.from, to: m.to })),
+      forgotten: (tf.removed ?? []).filter((r) => r.lifecycle?.destroy === false).map((r) => r.from),
     });
   }
   return result;
@@ -93,13 +97,15 @@ export interface AddressDiff {
   removed: Removal[];
   /** Recorded addresses that a `moved` block maps to an address the synth has. */
   moved: { stack: string; from: string; to: string }[];
+  /** Unprotected recorded addresses that a `removed` block (destroy = false) forgets: nothing is destroyed. */
+  forgotten: { stack: string; address: string }[];
   /** Addresses the synth has that the record lacks (targets of recorded moves excluded). */
   added: { stack: string; address: string }[];
 }
 
 /** Compares a fresh synth with the record; a moved block only counts when its target exists. */
 export function compareAddresses(recorded: Recorded, synthesized: Synthesized, guarded = protectedTypes()): AddressDiff {
-  const diff: AddressDiff = { removed: [], moved: [], added: [] };
+  const diff: AddressDiff = { removed: [], moved: [], forgotten: [], added: [] };
   const stacks = new Set([...recorded.keys(), ...synthesized.keys()]);
   for (const stack of [...stacks].sort()) {
     const before = new Set(recorded.get(stack) ?? []);
@@ -108,8 +114,11 @@ export function compareAddresses(recorded: Recorded, synthesized: Synthesized, g
     for (const address of [...before].sort()) {
       if (present.has(address)) continue;
       const to = followMoves(address, now.moves);
+      const isProtected = guarded.has(address.split('.')[0]);
       if (to && present.has(to)) diff.moved.push({ stack, from: address, to });
-      else diff.removed.push({ stack, address, protected: guarded.has(address.split('.')[0]) });
+      // A protected resource must keep being managed: forgetting it is refused like a destroy.
+      else if (!isProtected && (now.forgotten ?? []).includes(address)) diff.forgotten.push({ stack, address });
+      else diff.removed.push({ stack, address, protected: isProtected });
     }
     // The target of a move is recorded through its source until the next --update.
     const moveTargets = new Set(diff.moved.filter((m) => m.stack === stack).map((m) => m.to));
@@ -145,6 +154,7 @@ export function describeDiff(example: string, diff: AddressDiff): string[] {
       : `${example}/${r.stack}: ${r.address} disappeared: Terraform will destroy it on upgrade; add a moved block from "${r.address}" if it was renamed, or record the removal with npm run addresses -- --update`);
   }
   for (const m of diff.moved) lines.push(`${example}/${m.stack}: ${m.from} -> ${m.to} (moved block)`);
+  for (const f of diff.forgotten) lines.push(`${example}/${f.stack}: ${f.address} is forgotten, not destroyed (removed block, destroy = false)`);
   for (const a of diff.added) lines.push(`${example}/${a.stack}: ${a.address} is new: record it with npm run addresses -- --update`);
   return lines;
 }

@@ -10,6 +10,7 @@ import {
   type CoverageContext,
   type SynthResource,
 } from './model';
+import { fmsRequiredResourceTypes, GLOBAL_IAM_RESOURCE_TYPES } from '../../config/sections/config-recording';
 
 /**
  * The coverage report's rules: one entry per control, saying how to recognize, in the synthesized
@@ -445,7 +446,11 @@ const baseline: Control[] = [
     label: 'EBS snapshot public sharing blocked',
     prepare(ctx) {
       const state = new Map(ctx.all('aws_ebs_snapshot_block_public_access').map((r) => [key(r.account, r.region), String(r.body.state)]));
+      const policy = ec2Policy(ctx);
       return (a, region) => {
+        const byPolicy = policy.covers(a) ? policy.attribute('snapshot_block_public_access', 'state') : undefined;
+        if (byPolicy === 'block_all_sharing') return covered(`organization declarative policy ${policy.name}`);
+        if (byPolicy === 'block_new_sharing') return partial(`organization declarative policy ${policy.name}: new sharing only`);
         const s = state.get(key(a.id, region));
         return s === 'block-all-sharing' ? covered('own setting') : s === 'block-new-sharing' ? partial('new sharing only') : missing();
       };
@@ -457,7 +462,13 @@ const baseline: Control[] = [
     label: 'AMI public sharing blocked',
     prepare(ctx) {
       const on = new Set(ctx.all('aws_ec2_image_block_public_access').filter((r) => r.body.state === 'block-new-sharing').map((r) => key(r.account, r.region)));
-      return (a, region) => (on.has(key(a.id, region)) ? covered('own setting') : missing());
+      const policy = ec2Policy(ctx);
+      return (a, region) => {
+        if (policy.covers(a) && policy.attribute('image_block_public_access', 'state') === 'block_new_sharing') {
+          return covered(`organization declarative policy ${policy.name}`);
+        }
+        return on.has(key(a.id, region)) ? covered('own setting') : missing();
+      };
     },
   },
   {
@@ -467,6 +478,151 @@ const baseline: Control[] = [
     prepare: configRecording,
   },
 ];
+
+// ---------------------------------------------------------------- Organization policies and root access
+
+/** Whether an organization policy attachment's target reaches the account (root, or the account's OU). */
+function attachedTo(ctx: CoverageContext, type: string) {
+  const policies = ctx.all('aws_organizations_policy').filter((p) => p.body.type === type);
+  const attachments = ctx.all('aws_organizations_policy_attachment');
+  const rootId = ctx.config.organization.rootId;
+  const targetsOf = (p: SynthResource) => attachments
+    .filter((x) => ctx.deref(x, x.body.policy_id)?.name === p.name && x.stack === p.stack)
+    .map((x) => String(x.body.target_id));
+  const isRoot = (t: string) => (rootId !== undefined && t === rootId) || /\.roots\[0\]\.id\}$/.test(t) || /\.roots\.0\.id\}$/.test(t);
+  const policy = policies[0];
+  const targets = policy ? targetsOf(policy) : [];
+  return {
+    policy,
+    name: policy ? String(policy.body.name ?? policy.name) : '',
+    /** Member-account rule (see ec2PolicyCovers): org-guard does not count on it for the management account. */
+    reaches: (a: Account) => targets.some((t) => isRoot(t) || (a.ouId !== undefined && t === a.ouId)),
+  };
+}
+
+function ec2Policy(ctx: CoverageContext) {
+  const p = attachedTo(ctx, 'DECLARATIVE_POLICY_EC2');
+  let doc: Record<string, any> = {};
+  try {
+    doc = p.policy ? JSON.parse(String(p.policy.body.content)).ec2_attributes ?? {} : {};
+  } catch {
+    doc = {};
+  }
+  return {
+    name: p.name,
+    covers: (a: Account) => a.role !== 'management' && p.reaches(a),
+    reachesManagement: (a: Account) => a.role === 'management' && p.reaches(a),
+    attribute: (attr: string, field: string): string | undefined => doc[attr]?.[field]?.['@@assign'],
+    doc,
+  };
+}
+
+function ec2PolicyControl(id: string, label: string, judge: (doc: Record<string, any>) => Cell | undefined): Control {
+  return {
+    id,
+    group: 'Organization policies',
+    label,
+    prepare(ctx) {
+      const policy = ec2Policy(ctx);
+      return (a) => {
+        const cell = judge(policy.doc);
+        if (!policy.name || !cell) return missing();
+        if (policy.reachesManagement(a)) return partial(`${cell.how}; management account: not relied on (org-guard keeps its own settings)`);
+        if (!policy.covers(a)) return missing('account outside the declarative policy targets');
+        return cell.status === 'covered' ? covered(`declarative policy ${policy.name}: ${cell.how}`) : cell;
+      };
+    },
+  };
+}
+
+const organizationControls: Control[] = [
+  {
+    id: 'centralized-root-access',
+    group: 'Organization policies',
+    label: 'Centralized root access',
+    prepare(ctx) {
+      const features = ctx.all('aws_iam_organizations_features').flatMap((f) => list(f.body.enabled_features).map(String));
+      const trusted = ctx.all('aws_organizations_organization')
+        .some((o) => list(o.body.aws_service_access_principals).includes('iam.amazonaws.com'));
+      return (a) => {
+        if (!features.includes('RootCredentialsManagement')) return missing();
+        if (!trusted) return partial('RootCredentialsManagement without trusted access for iam.amazonaws.com');
+        if (a.role === 'management') return partial('the management account root user is not centrally managed (member accounts only): MFA on it');
+        return features.includes('RootSessions')
+          ? covered('root credentials managed and root sessions (sts:AssumeRoot) from the management account')
+          : partial('root credentials managed, no RootSessions');
+      };
+    },
+  },
+  ec2PolicyControl('ec2-serial-console', 'EC2 serial console access off', (d) =>
+    d.serial_console_access?.status?.['@@assign'] === 'disabled' ? covered('serial console disabled') : undefined),
+  ec2PolicyControl('ec2-imdsv2-default', 'IMDSv2 required by default', (d) =>
+    d.instance_metadata_defaults?.http_tokens?.['@@assign'] === 'required' ? covered('IMDSv2 default for new instances') : undefined),
+  ec2PolicyControl('vpc-block-public-access', 'VPC Block Public Access', (d) => {
+    const mode = d.vpc_block_public_access?.internet_gateway_block?.mode?.['@@assign'];
+    return mode === 'block_bidirectional' || mode === 'block_ingress' ? covered(mode) : undefined;
+  }),
+  {
+    id: 'ai-services-opt-out',
+    group: 'Organization policies',
+    label: 'AI services opt-out',
+    prepare(ctx) {
+      const p = attachedTo(ctx, 'AISERVICES_OPT_OUT_POLICY');
+      // Counted for every account under the target, the management account included (a management
+      // policy, not an SCP; not verified against AWS for the management account).
+      return (a) => (p.policy && p.reaches(a) ? covered(`policy ${p.name}`) : missing());
+    },
+  },
+];
+
+const trailNetworkActivity: Control = {
+  id: 'cloudtrail-network-activity',
+  group: 'CloudTrail',
+  label: 'Network activity events (VPC endpoints)',
+  prepare(ctx) {
+    const trail = ctx.all('aws_cloudtrail').find((t) => t.body.is_organization_trail === true && t.body.enable_logging !== false);
+    const selectors = list(trail?.body.advanced_event_selector).map((s) => list(block(s) ? (s as any).field_selector : []));
+    const sources: string[] = [];
+    let deniedOnly = true;
+    for (const fields of selectors) {
+      const f = (name: string) => fields.map(block).find((x) => x?.field === name);
+      if (!list(f('eventCategory')?.equals).includes('NetworkActivity')) continue;
+      sources.push(...list(f('eventSource')?.equals).map(String));
+      if (!list(f('errorCode')?.equals).includes('VpceAccessDenied')) deniedOnly = false;
+    }
+    return () => (sources.length === 0
+      ? missing()
+      : covered(`organization trail: ${sources.join(', ')}${deniedOnly ? ' (VpceAccessDenied only)' : ''}`));
+  },
+};
+
+const configFmsContinuous: Control = {
+  id: 'config-fms-continuous',
+  group: 'Baseline',
+  label: 'Config: Firewall Manager types recorded continuously',
+  prepare(ctx) {
+    const needed = [...fmsRequiredResourceTypes(ctx.config).keys()];
+    const recording = configRecording(ctx);
+    const recorders = new Map(ctx.all('aws_config_configuration_recorder').map((r) => [key(r.account, r.region), r]));
+    return (a, region) => {
+      const base = recording(a, region);
+      if (base.status !== 'covered') return base;
+      const r = recorders.get(key(a.id, region))!;
+      const group = block(r.body.recording_group) ?? {};
+      const excluded = list(block(group.exclusion_by_resource_types)?.resource_types).map(String);
+      const mode = block(r.body.recording_mode);
+      const frequency = String(mode?.recording_frequency ?? 'CONTINUOUS');
+      const override = block(mode?.recording_mode_override);
+      const overridden = list(override?.resource_types).map(String);
+      const continuous = (t: string) => !excluded.includes(t) &&
+        (frequency === 'CONTINUOUS' ? !(override?.recording_frequency === 'DAILY' && overridden.includes(t)) : overridden.includes(t));
+      // IAM types are global: recorded once, in the home region.
+      const gaps = needed.filter((t) => !continuous(t) && !(GLOBAL_IAM_RESOURCE_TYPES as readonly string[]).includes(t));
+      const how = `${frequency.toLowerCase()} by default${overridden.length ? `, ${overridden.length} types ${String(override?.recording_frequency).toLowerCase()}` : ''}${excluded.length ? `, ${excluded.length} excluded` : ''}`;
+      return gaps.length === 0 ? covered(how) : partial(`${how}; not continuous: ${gaps.join(', ')}`);
+    };
+  },
+};
 
 /** Every control of the report, in display order. */
 export const CONTROLS: readonly Control[] = [
@@ -485,5 +641,8 @@ export const CONTROLS: readonly Control[] = [
   accessAnalyzer,
   ...FMS_POLICY_TYPES.map(fmsPolicy),
   orgTrail,
+  trailNetworkActivity,
   ...baseline,
+  configFmsContinuous,
+  ...organizationControls,
 ];
