@@ -7,6 +7,9 @@ import { firewallManagerSchema, checkFirewallManager } from './sections/firewall
 import { guardrailsSchema, checkGuardrails } from './sections/guardrails';
 import { notificationsSchema, checkNotifications } from './sections/notifications';
 import { budgetSchema, checkBudget } from './sections/budget';
+import { checkSecurityHubTuning } from './sections/security-hub-tuning';
+import { checkAccessAnalyzerRules } from './sections/access-analyzer-rules';
+import { checkMalwareProtection, s3MalwareProtection } from './sections/malware-protection';
 
 /** Stack names of the core accounts; a member may not take one. */
 export const CORE_STACKS = ['management', 'log-archive', 'security'] as const;
@@ -56,6 +59,7 @@ const memberAccount = strictObject({
   id: accountId,
   email: emailAddress.optional().describe('Root email of the account: Detective and Macie need it to enrol an existing account.'),
   ou: z.string().optional().describe('Name of an entry of organization.organizationalUnits.'),
+  s3MalwareProtection,
 });
 
 const accounts = strictObject({
@@ -131,7 +135,10 @@ export const configSchema = configShape
   .superRefine(...crossCheck(checkFirewallManager))
   .superRefine(...crossCheck(checkGuardrails))
   .superRefine(...crossCheck(checkNotifications))
-  .superRefine(...crossCheck(checkBudget));
+  .superRefine(...crossCheck(checkBudget))
+  .superRefine(...crossCheck(checkSecurityHubTuning))
+  .superRefine(...crossCheck(checkAccessAnalyzerRules))
+  .superRefine(...crossCheck(checkMalwareProtection));
 
 export type OrgConfigInput = z.input<typeof configSchema>;
 export type MemberAccount = OrgConfig['accounts']['members'][number];

@@ -2,8 +2,9 @@ import type { OrgConfig } from './schema';
 import { servicesWarnings } from './sections/services';
 import { budgetWarnings } from './sections/budget';
 import { notificationsWarnings } from './sections/notifications';
+import { securityHubTuningWarnings } from './sections/security-hub-tuning';
 
 /** Things that do not stop synth but leave a gap someone should know about; main.ts prints them. */
 export function configWarnings(cfg: OrgConfig): string[] {
-  return [...servicesWarnings(cfg), ...budgetWarnings(cfg), ...notificationsWarnings(cfg)];
+  return [...servicesWarnings(cfg), ...budgetWarnings(cfg), ...notificationsWarnings(cfg), ...securityHubTuningWarnings(cfg)];
 }
