@@ -38,8 +38,14 @@ export const parameterValue = strictObject({
 
 export type ParameterValue = z.infer<typeof parameterValue>;
 
-export const controlParameters = z
-  .record(controlId, z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: (i) => `not a parameter name: "${String(i.input)}"` }), parameterValue))
+/** A record whose bad keys report the key schema's own message (zod's default is "Invalid key in record"). */
+function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V) {
+  return z.record(key, value, {
+    error: (i) => (i.code === 'invalid_key' ? (i as { issues?: { message?: string }[] }).issues?.[0]?.message : undefined),
+  });
+}
+
+export const controlParameters = keyedRecord(controlId, keyedRecord(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: (i) => `not a parameter name: "${String(i.input)}"` }), parameterValue))
   .default({})
   .describe('Custom control parameters of the configuration policy: { <control id>: { <parameter>: { int: 365 } } } (names and types from the control\'s page in the Security Hub controls reference).');
 
