@@ -114,11 +114,13 @@ export function ruleAccountIds(cfg: OrgConfig, rule: AutomationRuleConfig): stri
 
 /**
  * IAM.7 ("Password policies for IAM users should have strong configurations") parameters that
- * match the baseline password policy, so the control checks what the baseline sets. Names and types:
- * the control's parameter table (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-7)
- * and the provider's example/acceptance test (RequireUppercaseCharacters/RequireLowercaseCharacters bool,
- * MaxPasswordAge int). MaxPasswordAge accepts 1-90 days: a longer baseline expiry is not sent (the
- * control then does not check expiry) and synth warns.
+ * match the baseline password policy, so the control checks what the baseline sets. IAM.7 is the AWS
+ * Config rule iam-password-policy, whose parameters are these names and types
+ * (https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html); the provider's
+ * example and acceptance test set IAM.7's RequireUppercaseCharacters/RequireLowercaseCharacters (bool) and
+ * MaxPasswordAge (int). IAM.7 takes MaxPasswordAge of 1-90 days
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-7): a longer baseline
+ * expiry is not sent (the control then does not check expiry) and synth warns.
  */
 export const IAM7_MAX_PASSWORD_AGE = 90;
 
@@ -139,8 +141,10 @@ export function iam7Parameters(cfg: OrgConfig): Record<string, ParameterValue> {
 /** Every control parameter of the configuration policy: IAM.7 from the baseline (when aligned) plus the config's own. */
 export function securityHubControlParameters(cfg: OrgConfig): Record<string, Record<string, ParameterValue>> {
   const sh = cfg.services.securityHub;
+  // A disabled IAM.7 gets no parameters (they would have no effect).
+  const aligned = sh.alignPasswordPolicyControl && !sh.disabledControls.includes('IAM.7');
   return {
-    ...(sh.alignPasswordPolicyControl ? { 'IAM.7': iam7Parameters(cfg) } : {}),
+    ...(aligned ? { 'IAM.7': iam7Parameters(cfg) } : {}),
     ...sh.controlParameters,
   };
 }

@@ -19,8 +19,9 @@ function withOus(input: Record<string, any>): Record<string, any> {
 
 describe('Security Hub control parameters', () => {
   test('by default IAM.7 checks exactly what the baseline password policy sets', () => {
-    // Parameter names of IAM.7: Security Hub controls reference (iam-controls.html#iam-7); the provider's
-    // acceptance test uses RequireUppercaseCharacters / RequireLowercaseCharacters (bool) and MaxPasswordAge (int).
+    // IAM.7 is the Config rule iam-password-policy: its parameters are these names and types
+    // (https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html); the provider's acceptance
+    // test sets IAM.7's RequireUppercaseCharacters / RequireLowercaseCharacters (bool) and MaxPasswordAge (int).
     const input = minimalInput();
     input.baseline = { passwordPolicy: { minimumLength: 16, maxAgeDays: 60 } };
     const cfg = configOf(input);
@@ -53,6 +54,9 @@ describe('Security Hub control parameters', () => {
     expect(Object.keys(securityHubControlParameters(configOf(input)))).toEqual(['IAM.7', 'CloudWatch.16']);
     input.services.securityHub.alignPasswordPolicyControl = false;
     expect(securityHubControlParameters(configOf(input))).toEqual({ 'CloudWatch.16': { minRetentionTime: { int: 365 } } });
+    // IAM.7 disabled: no parameters for it, even when aligned.
+    input.services.securityHub = { disabledControls: ['IAM.7'] };
+    expect(securityHubControlParameters(configOf(input))).toEqual({});
   });
 
   test('malformed parameters are config errors naming the field', () => {
