@@ -69,7 +69,7 @@ export type ArchiveRuleConfig = z.infer<typeof archiveRule>;
 export const accessAnalyzerArchiveRules = z
   .array(archiveRule)
   .default([])
-  .describe('Archive rules for known, reviewed findings: matching findings (existing and new) are archived.');
+  .describe('Archive rules for known, reviewed findings: new matching findings are archived (existing ones: aws accessanalyzer apply-archive-rule).');
 
 // Filter keys per analyzer type, from the AWS filter keys page; `status` is list-only (no archive rules).
 const COMMON_KEYS = ['resource', 'resourceType', 'resourceOwnerAccount', 'error'];
