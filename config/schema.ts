@@ -10,6 +10,9 @@ import { budgetSchema, checkBudget } from './sections/budget';
 import { removalSchema, checkRemoval } from './sections/removal';
 import { KNOWN_POLICY_TYPES } from '../modules/organization';
 import { organizationPoliciesSchema, checkOrganizationPolicies } from './sections/organization-policies';
+import { checkSecurityHubTuning } from './sections/security-hub-tuning';
+import { checkAccessAnalyzerRules } from './sections/access-analyzer-rules';
+import { checkMalwareProtection, s3MalwareProtection } from './sections/malware-protection';
 
 /** Stack names of the core accounts; a member may not take one. */
 export const CORE_STACKS = ['management', 'log-archive', 'security'] as const;
@@ -63,6 +66,7 @@ const memberAccount = strictObject({
   id: accountId,
   email: emailAddress.optional().describe('Root email of the account: Detective and Macie need it to enrol an existing account.'),
   ou: z.string().optional().describe('Name of an entry of organization.organizationalUnits.'),
+  s3MalwareProtection,
 });
 
 const accounts = strictObject({
@@ -161,7 +165,10 @@ export const configSchema = configShape
   .superRefine(...crossCheck(checkNotifications))
   .superRefine(...crossCheck(checkBudget))
   .superRefine(...crossCheck(checkRemoval))
-  .superRefine(...crossCheck(checkOrganizationPolicies));
+  .superRefine(...crossCheck(checkOrganizationPolicies))
+  .superRefine(...crossCheck(checkSecurityHubTuning))
+  .superRefine(...crossCheck(checkAccessAnalyzerRules))
+  .superRefine(...crossCheck(checkMalwareProtection));
 
 export type OrgConfigInput = z.input<typeof configSchema>;
 export type MemberAccount = OrgConfig['accounts']['members'][number];

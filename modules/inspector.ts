@@ -29,6 +29,11 @@ export interface InspectorOrganizationProps {
   region: string;
   adminAccountId: string;
   scanTypes?: InspectorScanTypes;
+  /**
+   * Auto-enable Inspector code security (auto_enable.code_repository) for new accounts. Scans nothing
+   * until a source-provider (GitHub/GitLab) integration exists, which is created outside Terraform.
+   */
+  codeRepository?: boolean;
 }
 
 /**
@@ -56,6 +61,8 @@ export class InspectorOrganization extends Construct {
         ecr: s.ecr ?? true,
         lambda: s.lambda ?? true,
         lambdaCode: s.lambdaCode ?? true,
+        // Written only when on: the provider's default is false, so configurations without it do not change.
+        ...(props.codeRepository ? { codeRepository: true } : {}),
       },
       timeouts: INSPECTOR_TIMEOUTS,
       dependsOn: [this.enabler],

@@ -5,6 +5,7 @@ import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/se
 import { SecurityhubConfigurationPolicy } from '@cdktf/provider-aws/lib/securityhub-configuration-policy';
 import { SecurityhubConfigurationPolicyAssociation } from '@cdktf/provider-aws/lib/securityhub-configuration-policy-association';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import type { ParameterValue } from '../config/sections/security-hub-tuning';
 
 export const DEFAULT_STANDARDS = [
   'aws-foundational-security-best-practices/v/1.0.0',
@@ -14,6 +15,33 @@ export const DEFAULT_STANDARDS = [
 /** Region-specific standard ARN, e.g. arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0. */
 export function standardArn(region: string, standard: string): string {
   return `arn:aws:securityhub:${region}::standards/${standard}`;
+}
+
+/**
+ * security_control_custom_parameter blocks of the configuration policy: every parameter CUSTOM with
+ * its one typed value (provider: internal/service/securityhub/configuration_policy.go). The block is
+ * a list the provider reads back from the API; controls are emitted sorted by id so the order does
+ * not depend on the config file.
+ */
+export function customParameterBlocks(params: Record<string, Record<string, ParameterValue>>) {
+  return Object.keys(params).sort().map((control) => ({
+    securityControlId: control,
+    parameter: Object.keys(params[control]).sort().map((name) => {
+      const v = params[control][name];
+      return {
+        name,
+        valueType: 'CUSTOM',
+        ...(v.bool !== undefined ? { bool: { value: v.bool } } : {}),
+        ...(v.double !== undefined ? { double: { value: v.double } } : {}),
+        ...(v.enum !== undefined ? { enum: { value: v.enum } } : {}),
+        ...(v.enumList !== undefined ? { enumList: { value: v.enumList } } : {}),
+        ...(v.int !== undefined ? { int: { value: v.int } } : {}),
+        ...(v.intList !== undefined ? { intList: { value: v.intList } } : {}),
+        ...(v.string !== undefined ? { string: { value: v.string } } : {}),
+        ...(v.stringList !== undefined ? { stringList: { value: v.stringList } } : {}),
+      };
+    }),
+  }));
 }
 
 export interface SecurityHubCentralConfigurationProps {
@@ -27,6 +55,8 @@ export interface SecurityHubCentralConfigurationProps {
   rootId?: string;
   standards?: readonly string[];
   disabledControls?: readonly string[];
+  /** Custom control parameters: { control id: { parameter: typed value } }. */
+  controlParameters?: Record<string, Record<string, ParameterValue>>;
   policyName?: string;
 }
 
@@ -84,7 +114,12 @@ export class SecurityHubCentralConfiguration extends Construct {
         serviceEnabled: true,
         enabledStandardArns: standards.map((s) => standardArn(region, s)),
         // Disabling by list keeps every control AWS adds later enabled.
-        securityControlsConfiguration: { disabledControlIdentifiers: [...(props.disabledControls ?? [])] },
+        securityControlsConfiguration: {
+          disabledControlIdentifiers: [...(props.disabledControls ?? [])],
+          securityControlCustomParameter: Object.keys(props.controlParameters ?? {}).length > 0
+            ? customParameterBlocks(props.controlParameters ?? {})
+            : undefined,
+        },
       },
       dependsOn: [this.organizationConfiguration],
       lifecycle: { preventDestroy: true },

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { MemberAccount, OrgConfig } from '../config/schema';
 import { AccountStack } from './account-stack';
-import { addOwnRegistrations } from './wiring/security-services';
+import { addMalwareProtection, addOwnRegistrations } from './wiring/security-services';
 
 /** A workload account: the baseline plus its own registrations with the security services. */
 export class MemberStack extends AccountStack {
@@ -11,5 +11,6 @@ export class MemberStack extends AccountStack {
     super(scope, member.name, { config, role: 'member', accountId: member.id });
     this.member = member;
     addOwnRegistrations(this, member);
+    addMalwareProtection(this, member);
   }
 }

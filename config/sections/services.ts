@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { OrgConfig } from '../schema';
 import { fail, strictObject } from '../zod-helpers';
+import { automationRules, controlParameters } from './security-hub-tuning';
+import { accessAnalyzerArchiveRules, internalAccessAnalyzer } from './access-analyzer-rules';
 
 /** Regional services whose coverage can be switched off per region. */
 export const REGIONAL_SERVICES = ['guardDuty', 'securityHub', 'detective', 'inspector', 'macie', 'accessAnalyzer'] as const;
@@ -10,6 +12,7 @@ export type RegionalService = (typeof REGIONAL_SERVICES)[number];
 export const SECURITY_HUB_STANDARDS = [
   'aws-foundational-security-best-practices/v/1.0.0',
   'cis-aws-foundations-benchmark/v/3.0.0',
+  'cis-aws-foundations-benchmark/v/5.0.0',
   'cis-aws-foundations-benchmark/v/1.4.0',
   'nist-800-53/v/5.0.0',
   'pci-dss/v/4.0.1',
@@ -75,6 +78,12 @@ const securityHub = strictObject({
     .array(z.string().regex(/^[A-Za-z0-9]+\.\d+$/, { error: (i) => `not a security control id like "IAM.6": "${String(i.input)}"` }))
     .default([])
     .describe('Security control ids disabled in every account (e.g. IAM.6 hardware MFA for root).'),
+  alignPasswordPolicyControl: z
+    .boolean()
+    .default(true)
+    .describe('IAM.7 control parameters follow baseline.passwordPolicy, so the control checks what the baseline sets.'),
+  controlParameters,
+  automationRules,
 });
 
 const detective = strictObject({
@@ -95,6 +104,12 @@ const inspector = strictObject({
     lambda: z.boolean().default(true),
     lambdaCode: z.boolean().default(true).describe('Lambda code scanning; needs lambda.'),
   }).prefault({}),
+  codeSecurity: strictObject({
+    autoEnable: z
+      .boolean()
+      .default(false)
+      .describe('Organization auto-enable of Inspector code security (code_repository; charged). Scans nothing until a GitHub/GitLab integration is created outside Terraform.'),
+  }).prefault({}),
 });
 
 const macie = strictObject({
@@ -110,6 +125,8 @@ const accessAnalyzer = strictObject({
     enabled: z.boolean().default(false).describe('Organization unused-access analyzer in the home region (charged per IAM role/user).'),
     unusedAccessAgeDays: z.number().int().min(1).max(365).default(90),
   }).prefault({}),
+  internalAccess: internalAccessAnalyzer,
+  archiveRules: accessAnalyzerArchiveRules,
 });
 
 const configAggregator = strictObject({

@@ -1,5 +1,6 @@
 import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { MemberAccount } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
 import { delegatedAdminRegions } from '../../config/sections/removal';
 import { Organization } from '../../modules/organization';
@@ -11,6 +12,11 @@ import { DetectiveOrganization } from '../../modules/detective';
 import { InspectorOrganization } from '../../modules/inspector';
 import { MacieOrganization } from '../../modules/macie';
 import { AccessAnalyzerOrganization } from '../../modules/access-analyzer';
+import { SecurityHubAutomationRules } from '../../modules/security-hub-automation-rules';
+import { GuardDutyMalwareProtectionS3 } from '../../modules/guardduty-malware-s3';
+import { ruleAccountIds, securityHubControlParameters } from '../../config/sections/security-hub-tuning';
+import { accountIdOf, internalAccessRegion, resolvedFilter } from '../../config/sections/access-analyzer-rules';
+import { bucketRegion } from '../../config/sections/malware-protection';
 import { ConfigOrganizationAggregator } from '../../modules/config-aggregator';
 import { MemberRegistrations, type MemberRegistrationsProps } from '../../modules/member-registrations';
 import { roleArnFor, type AccountStack } from '../account-stack';
@@ -100,7 +106,9 @@ export function addSecurityServices(stack: AccountStack): void {
   }
 
   for (const region of serviceRegions(cfg, 'inspector')) {
-    const inspector = new InspectorOrganization(stack, `inspector-${region}`, { region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes });
+    const inspector = new InspectorOrganization(stack, `inspector-${region}`, {
+      region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes, codeRepository: s.inspector.codeSecurity.autoEnable,
+    });
     adminReady.push(inspector.enabler);
   }
 
@@ -129,6 +137,16 @@ export function addSecurityServices(stack: AccountStack): void {
       regions: analyzerRegions,
       homeRegion: home,
       unusedAccess: s.accessAnalyzer.unusedAccess,
+      internalAccess: {
+        enabled: s.accessAnalyzer.internalAccess.enabled,
+        region: internalAccessRegion(cfg),
+        inclusions: s.accessAnalyzer.internalAccess.include.map((i) => ({
+          accountIds: i.accounts.map((a) => accountIdOf(cfg, a)),
+          resourceTypes: i.resourceTypes,
+          resourceArns: i.resourceArns,
+        })),
+      },
+      archiveRules: s.accessAnalyzer.archiveRules.map((r) => ({ name: r.name, analyzer: r.analyzer, filter: resolvedFilter(cfg, r) })),
     });
   }
 
@@ -137,14 +155,37 @@ export function addSecurityServices(stack: AccountStack): void {
   }
 
   if (s.securityHub.enabled) {
-    new SecurityHubCentralConfiguration(stack, 'securityhub', {
+    const securityHub = new SecurityHubCentralConfiguration(stack, 'securityhub', {
       homeRegion: home,
       linkedRegions: serviceRegions(cfg, 'securityHub'),
       adminAccountId: securityId,
       rootId: cfg.organization.rootId,
       standards: s.securityHub.standards,
       disabledControls: s.securityHub.disabledControls,
+      controlParameters: securityHubControlParameters(cfg),
     });
+    if (s.securityHub.automationRules.length > 0) {
+      new SecurityHubAutomationRules(stack, 'securityhub-automation-rules', {
+        region: home,
+        dependsOn: [securityHub.account],
+        rules: s.securityHub.automationRules.map((r, i) => ({
+          name: r.name,
+          description: r.description,
+          order: r.order ?? i + 1,
+          terminal: r.terminal,
+          enabled: r.enabled,
+          accountIds: ruleAccountIds(cfg, r),
+          controlIds: r.match.controls,
+          severities: r.match.severities,
+          productNames: r.match.productNames,
+          resourceTypes: r.match.resourceTypes,
+          workflowStatuses: r.match.workflowStatuses,
+          workflowStatus: r.actions.workflowStatus,
+          severity: r.actions.severity,
+          note: r.actions.note,
+        })),
+      });
+    }
   }
 }
 
@@ -152,6 +193,19 @@ export function addSecurityServices(stack: AccountStack): void {
  * The stack's own account enrolled with Inspector, Macie and Detective (existing accounts are not
  * covered by organization auto-enable), through one aliased provider for the security account.
  */
+/**
+ * GuardDuty Malware Protection for S3 of a member's buckets, in the member's own stack (the plan and
+ * its role belong to the bucket owner's account).
+ */
+export function addMalwareProtection(stack: AccountStack, member: MemberAccount): void {
+  const buckets = member.s3MalwareProtection ?? [];
+  if (buckets.length === 0) return;
+  new GuardDutyMalwareProtectionS3(stack, 'guardduty-malware-protection-s3', {
+    accountId: member.id,
+    buckets: buckets.map((b) => ({ bucket: b.bucket, region: bucketRegion(stack.config, b), prefixes: b.prefixes, kmsKeyArn: b.kmsKeyArn, tagging: b.tagging })),
+  });
+}
+
 /** A member account's enrolment, from its own stack through an aliased provider for the security account. */
 export function addOwnRegistrations(stack: AccountStack, account: { id: string; email?: string }): void {
   const cfg = stack.config;

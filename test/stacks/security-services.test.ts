@@ -122,7 +122,11 @@ describe('security stack (bundled example, 4 regions)', () => {
         'arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0',
         'arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0',
       ]);
-      expect(policy.configuration_policy.security_controls_configuration).toEqual({ disabled_control_identifiers: ['IAM.6'] });
+      // IAM.7 parameters follow the baseline password policy by default (services.securityHub.alignPasswordPolicyControl).
+      expect(policy.configuration_policy.security_controls_configuration).toMatchObject({
+        disabled_control_identifiers: ['IAM.6'],
+        security_control_custom_parameter: [expect.objectContaining({ security_control_id: 'IAM.7' })],
+      });
       expect(dependsOn(policy, 'aws_securityhub_organization_configuration', orgConfigs[0][0])).toBe(true);
     });
 
@@ -202,7 +206,7 @@ describe('security stack: config switches', () => {
     expect(byRegion(sec, 'aws_inspector2_enabler', (b) => b.account_ids.includes(SECURITY))['us-east-1'][1].resource_types).toEqual(['EC2', 'ECR', 'LAMBDA']);
     expect(resourcesOf(sec, 'aws_securityhub_finding_aggregator')[0][1].specified_regions).toEqual(['eu-west-1', 'ap-northeast-1']);
     expect(resourcesOf(sec, 'aws_securityhub_configuration_policy')[0][1].configuration_policy.security_controls_configuration)
-      .toEqual({ disabled_control_identifiers: ['IAM.6'] });
+      .toMatchObject({ disabled_control_identifiers: ['IAM.6'] });
     expect(resourcesOf(sec, 'aws_securityhub_configuration_policy_association')[0][1].target_id).toBe('r-ab12');
     expect(resourcesOf(sec, 'aws_macie2_organization_configuration')).toEqual([]);
     expect(resourcesOf(sec, 'aws_config_configuration_aggregator')).toEqual([]);

@@ -211,9 +211,9 @@ function securityHubStandard(std: (typeof SECURITY_HUB_STANDARD_FAMILIES)[number
         const p = c.central && c.linked.has(region) ? c.policyFor(a) : undefined;
         if (p) {
           const arns = list(block(p.policy.body.configuration_policy)?.enabled_standard_arns).map(String);
-          const arn = arns.find((x) => x.includes(std.pattern));
-          if (!arn) return missing('not in the central policy');
-          return h.status === 'covered' ? covered(`central policy (v${version(arn)})`) : partial(h.how);
+          const versions = arns.filter((x) => x.includes(std.pattern)).map((x) => `v${version(x)}`);
+          if (versions.length === 0) return missing('not in the central policy');
+          return h.status === 'covered' ? covered(`central policy (${versions.join(', ')})`) : partial(h.how);
         }
         const sub = subscriptions.get(key(a.id, region));
         return sub ? covered(`own subscription (v${version(sub)})`) : missing('not subscribed');
@@ -221,6 +221,71 @@ function securityHubStandard(std: (typeof SECURITY_HUB_STANDARD_FAMILIES)[number
     },
   };
 }
+
+/** The custom parameters of a configuration policy: control id -> parameter name -> value. */
+function customParameters(policy: SynthResource): Map<string, Map<string, unknown>> {
+  const controls = block(block(policy.body.configuration_policy)?.security_controls_configuration);
+  const out = new Map<string, Map<string, unknown>>();
+  for (const c of list(controls?.security_control_custom_parameter) as Record<string, any>[]) {
+    const params = new Map<string, unknown>();
+    for (const p of list(c.parameter) as Record<string, any>[]) {
+      const typed = ['bool', 'double', 'enum', 'enum_list', 'int', 'int_list', 'string', 'string_list'].map((t) => block(p[t])?.value).find((v) => v !== undefined);
+      params.set(String(p.name), typed);
+    }
+    out.set(String(c.security_control_id), params);
+  }
+  return out;
+}
+
+/** IAM.7 evaluated with the CIS password settings the baseline applies (control parameters of the central policy). */
+const securityHubPasswordParameters: Control = {
+  id: 'securityhub-iam7-parameters',
+  group: 'Security Hub',
+  label: 'IAM.7 checks the baseline password policy',
+  prepare(ctx) {
+    const hub = securityHub.prepare(ctx);
+    const c = securityHubCentral(ctx);
+    return (a, region) => {
+      const h = hub(a, region);
+      if (h.status === 'missing') return missing('Security Hub not enabled');
+      const p = c.central && c.linked.has(region) ? c.policyFor(a) : undefined;
+      if (!p) return missing('no central configuration policy');
+      const disabled = list(block(block(p.policy.body.configuration_policy)?.security_controls_configuration)?.disabled_control_identifiers);
+      if (disabled.includes('IAM.7')) return missing('IAM.7 disabled in the central policy');
+      const iam7 = customParameters(p.policy).get('IAM.7');
+      if (!iam7) return missing('IAM.7 uses Security Hub default parameters');
+      const weak = [
+        Number(iam7.get('MinimumPasswordLength') ?? 0) < 14 ? 'MinimumPasswordLength < 14' : undefined,
+        Number(iam7.get('PasswordReusePrevention') ?? 0) < 24 ? 'PasswordReusePrevention < 24' : undefined,
+      ].filter(Boolean);
+      if (weak.length > 0) return partial(`IAM.7 parameters weaker than CIS: ${weak.join(', ')}`);
+      return h.status === 'covered' ? covered(`central policy parameters (length ${String(iam7.get('MinimumPasswordLength'))}, reuse ${String(iam7.get('PasswordReusePrevention'))})`) : partial(h.how);
+    };
+  },
+};
+
+/** Automation rules of the administrator: rules in the aggregation region also update findings from linked regions. */
+const securityHubAutomationRules: Control = {
+  id: 'securityhub-automation-rules',
+  group: 'Security Hub',
+  label: 'Automation rules',
+  prepare(ctx) {
+    const c = securityHubCentral(ctx);
+    const rules = c.central
+      ? ctx.all('aws_securityhub_automation_rule').filter((r) => r.account === c.central!.account && r.region === c.central!.region && r.body.rule_status !== 'DISABLED')
+      : [];
+    const accountsOf = (r: SynthResource) => list(block(r.body.criteria)?.aws_account_id).map((f: any) => String(f.value));
+    return (a, region) => {
+      if (!c.central || !c.linked.has(region)) return missing(c.central ? `region not linked to ${c.central.region}` : 'no central configuration');
+      const matching = rules.filter((r) => {
+        const ids = accountsOf(r);
+        return ids.length === 0 || ids.includes(a.id);
+      });
+      if (matching.length === 0) return missing('no automation rule matches this account');
+      return covered(`${matching.length} rule${matching.length > 1 ? 's' : ''}: ${matching.map((r) => String(r.body.rule_name)).join(', ')}`);
+    };
+  },
+};
 
 // ---------------------------------------------------------------- Detective, Inspector, Macie
 
@@ -285,6 +350,21 @@ function inspectorScan(scan: (typeof INSPECTOR_SCANS)[number]): Control {
   };
 }
 
+/** Inspector code security: org auto-enable only; the source-provider integration is made outside Terraform. */
+const inspectorCodeRepository: Control = {
+  id: 'inspector-code-repository',
+  group: 'Inspector',
+  label: 'Code security (repositories)',
+  prepare(ctx) {
+    const auto = new Set(
+      ctx.all('aws_inspector2_organization_configuration').filter((c) => block(c.body.auto_enable)?.code_repository === true).map((c) => c.region),
+    );
+    return (_a, region) => auto.has(region)
+      ? partial('org auto-enable (new accounts only); scans need a GitHub/GitLab integration created outside Terraform')
+      : missing();
+  },
+};
+
 const macie: Control = {
   id: 'macie',
   group: 'Macie',
@@ -314,6 +394,50 @@ const accessAnalyzer: Control = {
     const org = new Set(analyzers.filter((x) => x.body.type === 'ORGANIZATION').map((x) => x.region));
     const own = new Set(analyzers.filter((x) => (x.body.type ?? 'ACCOUNT') === 'ACCOUNT').map((x) => key(x.account, x.region)));
     return (a, region) => (org.has(region) ? covered('organization analyzer') : own.has(key(a.id, region)) ? covered('own analyzer') : missing());
+  },
+};
+
+const accessAnalyzerInternal: Control = {
+  id: 'access-analyzer-internal',
+  group: 'IAM Access Analyzer',
+  label: 'Internal access analyzer',
+  prepare(ctx) {
+    const analyzers = ctx.all('aws_accessanalyzer_analyzer').filter((x) => x.body.type === 'ORGANIZATION_INTERNAL_ACCESS');
+    return (a, region) => {
+      const here = analyzers.filter((x) => x.region === region);
+      if (here.length === 0) return missing();
+      for (const analyzer of here) {
+        const rule = block(block(block(analyzer.body.configuration)?.internal_access)?.analysis_rule);
+        for (const inc of list(rule?.inclusion) as Record<string, any>[]) {
+          const accounts = ids(inc.account_ids);
+          const arns = list(inc.resource_arns).map(String);
+          const types = list(inc.resource_types).map(String);
+          const all = accounts.length === 0 && arns.length === 0;
+          if (all || accounts.includes(a.id) || arns.some((arn) => arn.split(':')[4] === a.id)) {
+            return covered(`organization internal-access analyzer (${types.length > 0 ? types.join(', ') : arns.length > 0 ? `${arns.length} resources` : 'all supported types'})`);
+          }
+        }
+      }
+      return missing('account not in the analysis rule');
+    };
+  },
+};
+
+const malwareProtectionS3: Control = {
+  id: 'guardduty-malware-protection-s3',
+  group: 'GuardDuty',
+  label: 'Malware protection (S3 uploads)',
+  prepare(ctx) {
+    const plans = new Map<string, string[]>();
+    for (const p of ctx.all('aws_guardduty_malware_protection_plan')) {
+      const bucket = block(block(p.body.protected_resource)?.s3_bucket)?.bucket_name;
+      const k = key(p.account, p.region);
+      plans.set(k, [...(plans.get(k) ?? []), String(bucket)]);
+    }
+    return (a, region) => {
+      const buckets = plans.get(key(a.id, region));
+      return buckets ? covered(`plan for ${buckets.join(', ')}`) : missing('no bucket protected');
+    };
   },
 };
 
@@ -633,12 +757,17 @@ export const CONTROLS: readonly Control[] = [
     prepare: (ctx) => guardDutyBase(ctx).cell,
   },
   ...GUARDDUTY_PLANS.map(guardDutyPlan),
+  malwareProtectionS3,
   securityHub,
   ...SECURITY_HUB_STANDARD_FAMILIES.map(securityHubStandard),
+  securityHubPasswordParameters,
+  securityHubAutomationRules,
   detective,
   ...INSPECTOR_SCANS.map(inspectorScan),
+  inspectorCodeRepository,
   macie,
   accessAnalyzer,
+  accessAnalyzerInternal,
   ...FMS_POLICY_TYPES.map(fmsPolicy),
   orgTrail,
   trailNetworkActivity,

@@ -1,0 +1,63 @@
+import { loadConfig } from '../../config/load';
+import { computeCoverage, type Coverage } from '../../tools/report/coverage';
+import type { Cell } from '../../tools/report/model';
+import { configOf, minimalInput, synthOrg } from '../helpers';
+
+function coverageOf(input: Record<string, any>): Coverage {
+  const config = configOf(input);
+  return computeCoverage(config, synthOrg(config));
+}
+
+function cell(cov: Coverage, control: string, account: string, region: string): Cell {
+  const c = cov.controls.findIndex((x) => x.id === control);
+  const a = cov.accounts.findIndex((x) => x.name === account);
+  const r = cov.regions.indexOf(region);
+  if (c < 0 || a < 0 || r < 0) throw new Error(`no cell ${control} / ${account} / ${region}`);
+  return cov.cells[c][a][r];
+}
+
+const NEW_CONTROLS = [
+  'guardduty-malware-protection-s3', 'securityhub-iam7-parameters', 'securityhub-automation-rules', 'inspector-code-repository', 'access-analyzer-internal',
+];
+
+describe('coverage report: the 2025 security controls', () => {
+  const full = loadConfig('config/examples/full.yaml');
+  const cov = computeCoverage(full, synthOrg(full));
+
+  test('every new control has a row', () => {
+    for (const id of NEW_CONTROLS) expect(cov.controls.map((c) => c.id)).toContain(id);
+  });
+
+  test('the full example: each new control is covered where the config asks for it', () => {
+    expect(cell(cov, 'guardduty-malware-protection-s3', 'workload-prod', 'us-east-1')).toEqual({ status: 'covered', how: 'plan for example-prod-customer-uploads' });
+    expect(cell(cov, 'guardduty-malware-protection-s3', 'workload-prod', 'eu-west-1').status).toBe('missing');
+    expect(cell(cov, 'securityhub-iam7-parameters', 'workload-dev', 'eu-west-1')).toEqual({ status: 'covered', how: 'central policy parameters (length 14, reuse 24)' });
+    expect(cell(cov, 'securityhub-automation-rules', 'sandbox-alice', 'ap-northeast-1')).toEqual({ status: 'covered', how: '1 rule: suppress-root-hardware-mfa-in-sandboxes' });
+    expect(cell(cov, 'securityhub-automation-rules', 'workload-prod', 'us-east-1').how).toBe('1 rule: raise-production-high-to-critical');
+    expect(cell(cov, 'securityhub-automation-rules', 'workload-dev', 'us-east-1').status).toBe('missing');
+    expect(cell(cov, 'inspector-code-repository', 'workload-dev', 'us-west-2').status).toBe('partial');
+    expect(cell(cov, 'inspector-code-repository', 'workload-dev', 'us-west-2').how).toMatch(/GitHub\/GitLab integration created outside Terraform/);
+    expect(cell(cov, 'access-analyzer-internal', 'workload-prod', 'us-east-1').status).toBe('covered');
+    expect(cell(cov, 'access-analyzer-internal', 'workload-dev', 'us-east-1')).toEqual({ status: 'missing', how: 'account not in the analysis rule' });
+    expect(cell(cov, 'access-analyzer-internal', 'workload-prod', 'eu-west-1').status).toBe('missing');
+    expect(cell(cov, 'securityhub-cis', 'workload-prod', 'us-east-1').how).toBe('central policy (v5.0.0)');
+  });
+
+  test('the minimal config: IAM.7 follows the baseline, every charged feature shows missing', () => {
+    const base = coverageOf(minimalInput());
+    expect(cell(base, 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1').status).toBe('covered');
+    for (const id of ['guardduty-malware-protection-s3', 'inspector-code-repository', 'access-analyzer-internal', 'securityhub-automation-rules']) {
+      expect([id, cell(base, id, 'workload-prod', 'us-east-1').status]).toEqual([id, 'missing']);
+    }
+  });
+
+  test('IAM.7 with Security Hub defaults or disabled is not covered; both CIS versions show', () => {
+    const input = minimalInput();
+    input.services = { securityHub: { alignPasswordPolicyControl: false, standards: ['cis-aws-foundations-benchmark/v/3.0.0', 'cis-aws-foundations-benchmark/v/5.0.0'] } };
+    const cov2 = coverageOf(input);
+    expect(cell(cov2, 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1')).toEqual({ status: 'missing', how: 'IAM.7 uses Security Hub default parameters' });
+    expect(cell(cov2, 'securityhub-cis', 'workload-prod', 'us-east-1').how).toBe('central policy (v3.0.0, v5.0.0)');
+    input.services.securityHub = { disabledControls: ['IAM.7'], alignPasswordPolicyControl: false };
+    expect(cell(coverageOf(input), 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1').how).toBe('IAM.7 disabled in the central policy');
+  });
+});
