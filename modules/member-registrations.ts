@@ -99,6 +99,11 @@ export class MemberRegistrations extends Construct {
           email: props.email,
           status: 'ENABLED',
           dependsOn: after,
+          // `email` is Required+ForceNew and Read sets it from GetMember, which returns no email for
+          // organization members (internal/service/macie2/member.go resourceMemberRead;
+          // hashicorp/terraform-provider-aws#26218, #29013, aws/aws-sdk#456): without this every plan
+          // replaces the membership and drops Macie coverage of the account for a moment.
+          lifecycle: { ignoreChanges: ['email'] },
         });
       }
       for (const region of props.detectiveRegions ?? []) {
@@ -112,6 +117,11 @@ export class MemberRegistrations extends Construct {
           graphArn,
           disableEmailNotification: true,
           dependsOn: after,
+          // Same pattern: `email_address` is Required+ForceNew and Read copies ListMembers' EmailAddress
+          // (internal/service/detective/member.go resourceMemberRead), which organization accounts need not
+          // have (CreateMembers enables them without an invitation). The address is only used at creation;
+          // a changed root email must never re-enrol the account.
+          lifecycle: { ignoreChanges: ['email_address'] },
         });
       }
     }
