@@ -30,7 +30,11 @@ const s3Url = z
   });
 
 const guardDutyList = strictObject({
-  name: z.string().regex(/^[\w.-]{1,300}$/, { error: (i) => `list name may hold letters, digits, . _ - (1-300), got "${String(i.input)}"` }),
+  // CreateIPSet / CreateThreatIntelSet, Name: "alphanumeric, whitespace, dash (-), and underscores (_)", 1-300
+  // (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateIPSet.html); a dot fails at apply.
+  name: z.string().regex(/^[A-Za-z0-9 _-]{1,300}$/, {
+    error: (i) => `list name may hold letters, digits, spaces, - and _ (1-300 characters; no dots), got "${String(i.input)}"`,
+  }),
   location: s3Url.describe('S3 URL of the list, readable by the security account.'),
   format: z.enum(['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE']).default('TXT'),
 });
