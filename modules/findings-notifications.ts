@@ -119,6 +119,10 @@ export class FindingsNotifications extends Construct {
     const active = (Object.keys(enabled) as FindingsRule[]).filter((r) => enabled[r]);
     const patterns = findingsPatterns(props.guardDutyMinimumSeverity ?? 7, enabled);
 
+    // Only the home-region rules publish to the topic (forwarding rules target the home bus).
+    const ruleArns = active.map((r) => `arn:aws:events:${homeRegion}:${accountId}:rule/${names.rule(r)}`);
+    const topicArn = `arn:aws:sns:${homeRegion}:${accountId}:${names.topic}`;
+
     // A customer managed key: the AWS managed alias/aws/sns key cannot grant EventBridge its use.
     this.key = new KmsKey(this, 'topic-key', {
       region: homeRegion,
@@ -141,6 +145,14 @@ export class FindingsNotifications extends Construct {
             Principal: { Service: 'events.amazonaws.com' },
             Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
             Resource: '*',
+            // Confused-deputy guard, as AWS gives it for service publishers of encrypted topics: this
+            // account's findings rules only, and only for this topic (SNS encrypts with the encryption
+            // context aws:sns:topicArn). https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+            // https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn },
+              ArnLike: { 'aws:SourceArn': ruleArns },
+            },
           },
         ],
       }),
@@ -155,7 +167,6 @@ export class FindingsNotifications extends Construct {
       kmsMasterKeyId: this.key.arn,
     });
 
-    const ruleArns = active.map((r) => `arn:aws:events:${homeRegion}:${accountId}:rule/${names.rule(r)}`);
     new SnsTopicPolicy(this, 'topic-policy', {
       region: homeRegion,
       arn: this.topic.arn,
@@ -167,7 +178,7 @@ export class FindingsNotifications extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sns:Publish',
-            Resource: `arn:aws:sns:${homeRegion}:${accountId}:${names.topic}`,
+            Resource: topicArn,
             Condition: {
               StringEquals: { 'aws:SourceAccount': accountId },
               ArnEquals: { 'aws:SourceArn': ruleArns },

@@ -76,10 +76,27 @@ describe('findings topic', () => {
     expect(key.enable_key_rotation).toBe(true);
     expect(key.lifecycle.prevent_destroy).toBe(true);
     expect(key.region).toBe(HOME);
-    const events = { principal: { service: 'events.amazonaws.com' } } as const;
+    // EventBridge publishing through SNS to an encrypted topic: the key grants the service, scoped to this
+    // account's findings rules (aws:SourceAccount / aws:SourceArn) and the topic's encryption context
+    // (kms:EncryptionContext:aws:sns:topicArn), as AWS gives the statement for service publishers:
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+    const topicArn = `arn:aws:sns:${HOME}:${SECURITY}:org-guard-security-findings`;
+    const context = {
+      'aws:SourceAccount': SECURITY,
+      'aws:SourceArn': `arn:aws:events:${HOME}:${SECURITY}:rule/org-guard-findings-securityhub`,
+      'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+    };
+    const events = { principal: { service: 'events.amazonaws.com' }, context } as const;
     expect(evaluate(key.policy, { ...events, action: 'kms:GenerateDataKey' })).toBe('Allow');
     expect(evaluate(key.policy, { ...events, action: 'kms:Decrypt' })).toBe('Allow');
     expect(evaluate(key.policy, { ...events, action: 'kms:ScheduleKeyDeletion' })).not.toBe('Allow');
+    // Not from anywhere: another account's rule, a rule of this account that is not org-guard's, another topic, no context.
+    const other = (patch: Record<string, string>) =>
+      evaluate(key.policy, { principal: events.principal, action: 'kms:GenerateDataKey', context: { ...context, ...patch } });
+    expect(other({ 'aws:SourceAccount': '999999999999', 'aws:SourceArn': `arn:aws:events:${HOME}:999999999999:rule/org-guard-findings-securityhub` })).not.toBe('Allow');
+    expect(other({ 'aws:SourceArn': `arn:aws:events:${HOME}:${SECURITY}:rule/someone-elses-rule` })).not.toBe('Allow');
+    expect(other({ 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${HOME}:${SECURITY}:another-topic` })).not.toBe('Allow');
+    expect(evaluate(key.policy, { principal: events.principal, action: 'kms:GenerateDataKey' })).not.toBe('Allow');
     expect(evaluate(key.policy, { principal: { arn: 'arn:aws:iam::999999999999:role/x' }, action: 'kms:Decrypt' })).not.toBe('Allow');
     expect(topic.kms_master_key_id).not.toMatch(/alias\/aws\/sns/);
     expect(topic.region).toBe(HOME);
