@@ -5,6 +5,8 @@ import { Inspector2MemberAssociation } from '@cdktf/provider-aws/lib/inspector2-
 import { Inspector2Enabler } from '@cdktf/provider-aws/lib/inspector2-enabler';
 import { Macie2Member } from '@cdktf/provider-aws/lib/macie2-member';
 import { DetectiveMember } from '@cdktf/provider-aws/lib/detective-member';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { DETECTIVE_GRAPH_PARAMETER } from './detective';
 import { INSPECTOR_TIMEOUTS, inspectorResourceTypes, type InspectorScanTypes } from './inspector';
 
 export const SECURITY_PROVIDER_ALIAS = 'security';
@@ -33,7 +35,10 @@ export interface MemberRegistrationsProps {
   inspectorScanTypes?: InspectorScanTypes;
   macieRegions?: readonly string[];
   detectiveRegions?: readonly string[];
-  /** Behavior graph ARN per region; a region without one is skipped. */
+  /**
+   * Behavior graph ARN per region (the security stack passes its own graphs; a config override). A region
+   * without one reads the security stack's SSM parameter (DETECTIVE_GRAPH_PARAMETER) through the security provider.
+   */
   detectiveGraphArns?: Readonly<Record<string, string>>;
   /**
    * Resources of the same stack every registration waits for: in the management stack, the
@@ -107,8 +112,16 @@ export class MemberRegistrations extends Construct {
         });
       }
       for (const region of props.detectiveRegions ?? []) {
-        const graphArn = props.detectiveGraphArns?.[region];
-        if (!graphArn) continue;
+        let graphArn = props.detectiveGraphArns?.[region];
+        if (!graphArn) {
+          // Written by the security stack (deployed before members); read with the security account's
+          // provider in that region. insecure_value: a String parameter, not sensitive in plans.
+          graphArn = new DataAwsSsmParameter(this, `detective-graph-${region}`, {
+            provider,
+            region,
+            name: DETECTIVE_GRAPH_PARAMETER,
+          }).insecureValue;
+        }
         new DetectiveMember(this, `detective-member-${region}`, {
           provider,
           region,

@@ -87,7 +87,7 @@ const detective = strictObject({
   graphArns: z
     .record(z.string(), z.string())
     .default({})
-    .describe('Behavior graph ARN per region (output detective_graph_arns of the security stack). Needed to enrol existing accounts; graph ARNs are random, so they cannot be derived.'),
+    .describe('Optional override of the behavior graph ARN per region. Without it, member stacks read the graph ARN from the SSM parameter /org-guard/detective/graph-arn that the security stack writes in each region of the security account.'),
 });
 
 const inspector = strictObject({
@@ -260,17 +260,6 @@ export function servicesWarnings(cfg: OrgConfig): string[] {
       warnings.push(
         `${a.path} (${a.stack}, ${a.id}) has no email: ${needsEmail.join(' and ')} cannot enrol this existing account ` +
           `(organization auto-enable covers only accounts created later); add the account's root email as ${a.path}.email`,
-      );
-    }
-  }
-  // The security stack enrols the core accounts with its own graphs; members need the ARNs in config.
-  const enrollingMembers = cfg.accounts.members.filter((m) => m.email && enrolsFromOwnStack(cfg, m.name));
-  if (enrollingMembers.length > 0) {
-    const missing = serviceRegions(cfg, 'detective').filter((r) => !cfg.services.detective.graphArns[r]);
-    if (missing.length > 0) {
-      warnings.push(
-        `services.detective.graphArns has no graph for ${missing.join(', ')}: existing member accounts are not enrolled in Detective there ` +
-          '(new accounts are auto-enabled); after deploying the security stack copy its detective_graph_arns output into services.detective.graphArns',
       );
     }
   }

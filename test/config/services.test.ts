@@ -161,15 +161,11 @@ describe('servicesWarnings', () => {
     expect(skipped.join('\n')).not.toMatch(/workload-prod/);
   });
 
-  test('regions without a Detective graph ARN are reported once, when a member could enrol there', () => {
-    const services = { detective: { graphArns: { 'us-east-1': 'arn:aws:detective:us-east-1:222222222222:graph:0123abcd' } } };
+  test('no Detective graph warning: member stacks read the graph ARN themselves (issue 13 item 8)', () => {
     const input = minimalInput();
-    input.services = services;
     input.accounts.members[0].email = 'prod@example.com';
-    const graph = servicesWarnings(configOf(input)).filter((w) => w.startsWith('services.detective.graphArns'));
-    expect(graph).toHaveLength(1);
-    expect(graph[0]).toMatch(/no graph for us-west-2, eu-west-1, ap-northeast-1: existing member accounts/);
-    // Without a member email nobody could enrol anyway; the core accounts use the security stack's own graphs.
-    expect(servicesWarnings(configOf(withServices(services))).filter((w) => w.startsWith('services.detective.graphArns'))).toEqual([]);
+    input.accounts.management.email = 'mgmt@example.com';
+    input.accounts.logArchive.email = 'logs@example.com';
+    expect(servicesWarnings(configOf(input))).toEqual([]);
   });
 });

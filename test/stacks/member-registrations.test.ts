@@ -114,11 +114,15 @@ describe("each account's own registrations", () => {
 });
 
 describe('registrations: config switches', () => {
-  test('a region without a graph ARN gets no Detective membership; excluded regions none at all', () => {
+  test('graphArns is only an override: other regions read the parameter; excluded regions get nothing', () => {
     const input = fullInput();
     input.services = { detective: { graphArns: { 'us-east-1': GRAPH('us-east-1') } }, macie: { excludedRegions: ['eu-west-1'] } };
     const prod = synthOrg(configOf(input))['workload-prod'];
-    expect(Object.keys(byRegion(prod, 'aws_detective_member'))).toEqual(['us-east-1']);
+    const detective = byRegion(prod, 'aws_detective_member');
+    expect(Object.keys(detective).sort()).toEqual([...REGIONS].sort());
+    expect(detective['us-east-1'][1].graph_arn).toBe(GRAPH('us-east-1'));
+    expect(detective['eu-west-1'][1].graph_arn).toMatch(/^\$\{data\.aws_ssm_parameter\./);
+    expect(Object.values(prod.data!.aws_ssm_parameter).map((d: any) => d.region).sort()).toEqual(REGIONS.filter((r) => r !== 'us-east-1').sort());
     expect(Object.keys(byRegion(prod, 'aws_macie2_member')).sort()).toEqual(['ap-northeast-1', 'us-east-1', 'us-west-2']);
   });
 

@@ -62,9 +62,12 @@ describe('security stack (bundled example, 4 regions)', () => {
     expect(dependsOn(oc, 'aws_detective_graph', graphName)).toBe(true);
   });
 
-  test('the graph ARNs are an output, to copy into services.detective.graphArns', () => {
-    const value = sec.output!.detective_graph_arns.value;
-    expect(Object.keys(value).sort()).toEqual([...REGIONS].sort());
+  test.each(REGIONS)('%s: the graph ARN is published in an SSM parameter of that region (no output to copy)', (region) => {
+    const [graphName] = byRegion(sec, 'aws_detective_graph')[region];
+    const [, param] = byRegion(sec, 'aws_ssm_parameter', (b) => b.name === '/org-guard/detective/graph-arn')[region];
+    expect(param).toMatchObject({ type: 'String', insecure_value: `\${aws_detective_graph.${graphName}.graph_arn}` });
+    expect(param.value).toBeUndefined();
+    expect(sec.output?.detective_graph_arns).toBeUndefined();
   });
 
   test.each(REGIONS)('%s: Inspector enables the admin alone, then auto-enables EC2, ECR, Lambda and Lambda code', (region) => {
