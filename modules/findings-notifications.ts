@@ -9,6 +9,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 
 export type FindingsRule = 'guardDuty' | 'securityHub' | 'inspector' | 'firewallManager';
 
@@ -24,6 +25,11 @@ export interface FindingsNotificationsProps {
   guardDutyMinimumSeverity?: number;
   /** Rules to create; default all. */
   rules?: Partial<Record<FindingsRule, boolean>>;
+  /**
+   * Set the workflow status of every notified Security Hub finding to NOTIFIED (default true), so its later
+   * updates do not notify again; Security Hub sets it back to NEW when the finding comes back.
+   */
+  markNotified?: boolean;
 }
 
 /** Deterministic names, so the topic policy can name its publishers without references. */
@@ -32,6 +38,8 @@ export function findingsNames() {
     topic: 'org-guard-security-findings',
     keyAlias: 'alias/org-guard-security-findings',
     forwarderRole: 'org-guard-findings-forwarder',
+    markNotified: 'org-guard-findings-mark-notified',
+    markNotifiedStarter: 'org-guard-findings-start-mark-notified',
     rule: (r: FindingsRule) => `org-guard-findings-${kebab(r)}`,
     forwarder: (r: FindingsRule) => `org-guard-findings-forward-${kebab(r)}`,
   };
@@ -93,6 +101,41 @@ export function findingsPatterns(minimumSeverity: number, enabled: Record<Findin
   };
 }
 
+/**
+ * Express state machine that sets Workflow.Status NOTIFIED on the findings of a "Security Hub Findings -
+ * Imported" event, through the Step Functions SDK integration for BatchUpdateFindings (no code to run).
+ * Security Hub sends an event for every update of a finding, so a rule on NEW findings fires again on each
+ * update until the status changes; Security Hub itself resets NOTIFIED to NEW when the record state goes
+ * from ARCHIVED to ACTIVE or the compliance status from PASSED to FAILED, WARNING or NOT_AVAILABLE
+ * (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Workflow.html): one notification per new
+ * finding, and one each time it comes back. Only Id and ProductArn identify a finding for BatchUpdateFindings.
+ */
+export function markNotifiedDefinition(): object {
+  return {
+    Comment: 'org-guard: mark notified Security Hub findings NOTIFIED so their updates do not notify again',
+    StartAt: 'FindingIdentifiers',
+    States: {
+      FindingIdentifiers: {
+        Type: 'Map',
+        ItemsPath: '$.detail.findings',
+        ItemSelector: { 'Id.$': '$$.Map.Item.Value.Id', 'ProductArn.$': '$$.Map.Item.Value.ProductArn' },
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Identifier', States: { Identifier: { Type: 'Pass', End: true } } },
+        ResultPath: '$.identifiers',
+        Next: 'MarkNotified',
+      },
+      MarkNotified: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:securityhub:batchUpdateFindings',
+        Parameters: { 'FindingIdentifiers.$': '$.identifiers', Workflow: { Status: 'NOTIFIED' } },
+        End: true,
+      },
+    },
+  };
+}
+
+/** Rules on Security Hub findings (their events repeat on every update of a finding). */
+const SECURITY_HUB_RULES: FindingsRule[] = ['securityHub', 'firewallManager'];
+
 /** Rules whose findings stay in their region and must be forwarded (Security Hub ones are aggregated). */
 const REGIONAL_RULES: FindingsRule[] = ['guardDuty', 'inspector'];
 
@@ -119,6 +162,10 @@ export class FindingsNotifications extends Construct {
     const active = (Object.keys(enabled) as FindingsRule[]).filter((r) => enabled[r]);
     const patterns = findingsPatterns(props.guardDutyMinimumSeverity ?? 7, enabled);
 
+    // Only the home-region rules publish to the topic (forwarding rules target the home bus).
+    const ruleArns = active.map((r) => `arn:aws:events:${homeRegion}:${accountId}:rule/${names.rule(r)}`);
+    const topicArn = `arn:aws:sns:${homeRegion}:${accountId}:${names.topic}`;
+
     // A customer managed key: the AWS managed alias/aws/sns key cannot grant EventBridge its use.
     this.key = new KmsKey(this, 'topic-key', {
       region: homeRegion,
@@ -141,6 +188,14 @@ export class FindingsNotifications extends Construct {
             Principal: { Service: 'events.amazonaws.com' },
             Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
             Resource: '*',
+            // Confused-deputy guard, as AWS gives it for service publishers of encrypted topics: this
+            // account's findings rules only, and only for this topic (SNS encrypts with the encryption
+            // context aws:sns:topicArn). https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+            // https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn },
+              ArnLike: { 'aws:SourceArn': ruleArns },
+            },
           },
         ],
       }),
@@ -155,7 +210,6 @@ export class FindingsNotifications extends Construct {
       kmsMasterKeyId: this.key.arn,
     });
 
-    const ruleArns = active.map((r) => `arn:aws:events:${homeRegion}:${accountId}:rule/${names.rule(r)}`);
     new SnsTopicPolicy(this, 'topic-policy', {
       region: homeRegion,
       arn: this.topic.arn,
@@ -167,7 +221,7 @@ export class FindingsNotifications extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sns:Publish',
-            Resource: `arn:aws:sns:${homeRegion}:${accountId}:${names.topic}`,
+            Resource: topicArn,
             Condition: {
               StringEquals: { 'aws:SourceAccount': accountId },
               ArnEquals: { 'aws:SourceArn': ruleArns },
@@ -195,6 +249,64 @@ export class FindingsNotifications extends Construct {
       });
     }
 
+    const marked = (props.markNotified ?? true) ? SECURITY_HUB_RULES.filter((r) => enabled[r]) : [];
+    let marker: { arn: string; roleArn: string } | undefined;
+    if (marked.length > 0) {
+      const machineArn = `arn:aws:states:${homeRegion}:${accountId}:stateMachine:${names.markNotified}`;
+      const machineRole = new IamRole(this, 'mark-notified-role', {
+        name: names.markNotified,
+        description: 'org-guard: marks notified Security Hub findings NOTIFIED',
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{
+            Effect: 'Allow',
+            Principal: { Service: 'states.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': machineArn } },
+          }],
+        }),
+      });
+      new IamRolePolicy(this, 'mark-notified-role-policy', {
+        role: machineRole.name,
+        name: 'batch-update-findings',
+        // BatchUpdateFindings acts on the caller's hub; the admin may update its members' findings, and from
+        // the aggregation region those of the linked regions.
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'securityhub:BatchUpdateFindings', Resource: `arn:aws:securityhub:${homeRegion}:${accountId}:hub/default` }],
+        }),
+      });
+      const machine = new SfnStateMachine(this, 'mark-notified', {
+        region: homeRegion,
+        name: names.markNotified,
+        type: 'EXPRESS',
+        roleArn: machineRole.arn,
+        definition: JSON.stringify(markNotifiedDefinition()),
+      });
+      const starter = new IamRole(this, 'mark-notified-starter-role', {
+        name: names.markNotifiedStarter,
+        description: 'org-guard: EventBridge starts the mark-notified state machine',
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+          }],
+        }),
+      });
+      new IamRolePolicy(this, 'mark-notified-starter-role-policy', {
+        role: starter.name,
+        name: 'start-mark-notified',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: machineArn }],
+        }),
+      });
+      marker = { arn: machine.arn, roleArn: starter.arn };
+    }
+
     for (const r of active) {
       const rule = new CloudwatchEventRule(this, `rule-${kebab(r)}`, {
         region: homeRegion,
@@ -209,6 +321,15 @@ export class FindingsNotifications extends Construct {
         targetId: 'findings-topic',
         arn: this.topic.arn,
       });
+      if (marker && marked.includes(r)) {
+        new CloudwatchEventTarget(this, `rule-${kebab(r)}-mark-notified`, {
+          region: homeRegion,
+          rule: rule.name,
+          targetId: 'mark-notified',
+          arn: marker.arn,
+          roleArn: marker.roleArn,
+        });
+      }
       this.rules[r] = rule;
     }
 

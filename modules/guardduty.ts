@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DataResource } from 'cdktf';
 import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector';
 import { DataAwsGuarddutyDetector } from '@cdktf/provider-aws/lib/data-aws-guardduty-detector';
 import { GuarddutyDetectorFeature } from '@cdktf/provider-aws/lib/guardduty-detector-feature';
@@ -125,13 +126,31 @@ export class GuardDutyOrganization extends Construct {
     });
 
     for (const f of features) {
+      const additionalConfiguration = f.additional?.map((a) => ({ name: a.name, autoEnable: a.enabled ? 'ALL' : 'NONE' }));
+      // `additional_configuration` is a ForceNew *list* (the 6.25 binding wraps no set, unlike
+      // aws_guardduty_detector_feature) that Read fills in the order DescribeOrganizationConfiguration
+      // returns (internal/service/guardduty/organization_configuration_feature.go,
+      // flattenOrganizationAdditionalConfigurationResults), which is not the order anyone writes
+      // (hashicorp/terraform-provider-aws#44822): every plan would replace the feature. Terraform ignores
+      // the read-back order; a change of what we want replaces the feature through this trigger, and since
+      // Create is UpdateOrganizationConfiguration with the whole list and Delete is a no-op, that replacement
+      // is just the update.
+      const wanted = additionalConfiguration
+        ? new DataResource(this, `organization-feature-${f.name}-additional`, {
+          triggersReplace: Object.fromEntries(additionalConfiguration.map((a) => [a.name, a.autoEnable])),
+        })
+        : undefined;
       new GuarddutyOrganizationConfigurationFeature(this, `organization-feature-${f.name}`, {
         region,
         detectorId,
         name: f.name,
         autoEnable: f.enabled ? 'ALL' : 'NONE',
-        additionalConfiguration: f.additional?.map((a) => ({ name: a.name, autoEnable: a.enabled ? 'ALL' : 'NONE' })),
+        additionalConfiguration,
         dependsOn: [this.organizationConfiguration],
+        // A plain address: cdktf would write the token "${terraform_data.x}", which Terraform rejects here.
+        lifecycle: wanted
+          ? { ignoreChanges: ['additional_configuration'], replaceTriggeredBy: [`${wanted.terraformResourceType}.${wanted.friendlyUniqueId}`] }
+          : undefined,
       });
     }
 

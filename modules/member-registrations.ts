@@ -5,6 +5,8 @@ import { Inspector2MemberAssociation } from '@cdktf/provider-aws/lib/inspector2-
 import { Inspector2Enabler } from '@cdktf/provider-aws/lib/inspector2-enabler';
 import { Macie2Member } from '@cdktf/provider-aws/lib/macie2-member';
 import { DetectiveMember } from '@cdktf/provider-aws/lib/detective-member';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { DETECTIVE_GRAPH_PARAMETER } from './detective';
 import { INSPECTOR_TIMEOUTS, inspectorResourceTypes, type InspectorScanTypes } from './inspector';
 
 export const SECURITY_PROVIDER_ALIAS = 'security';
@@ -33,7 +35,10 @@ export interface MemberRegistrationsProps {
   inspectorScanTypes?: InspectorScanTypes;
   macieRegions?: readonly string[];
   detectiveRegions?: readonly string[];
-  /** Behavior graph ARN per region; a region without one is skipped. */
+  /**
+   * Behavior graph ARN per region (the security stack passes its own graphs; a config override). A region
+   * without one reads the security stack's SSM parameter (DETECTIVE_GRAPH_PARAMETER) through the security provider.
+   */
   detectiveGraphArns?: Readonly<Record<string, string>>;
   /**
    * Resources of the same stack every registration waits for: in the management stack, the
@@ -99,11 +104,24 @@ export class MemberRegistrations extends Construct {
           email: props.email,
           status: 'ENABLED',
           dependsOn: after,
+          // `email` is Required+ForceNew and Read sets it from GetMember, which returns no email for
+          // organization members (internal/service/macie2/member.go resourceMemberRead;
+          // hashicorp/terraform-provider-aws#26218, #29013, aws/aws-sdk#456): without this every plan
+          // replaces the membership and drops Macie coverage of the account for a moment.
+          lifecycle: { ignoreChanges: ['email'] },
         });
       }
       for (const region of props.detectiveRegions ?? []) {
-        const graphArn = props.detectiveGraphArns?.[region];
-        if (!graphArn) continue;
+        let graphArn = props.detectiveGraphArns?.[region];
+        if (!graphArn) {
+          // Written by the security stack (deployed before members); read with the security account's
+          // provider in that region. insecure_value: a String parameter, not sensitive in plans.
+          graphArn = new DataAwsSsmParameter(this, `detective-graph-${region}`, {
+            provider,
+            region,
+            name: DETECTIVE_GRAPH_PARAMETER,
+          }).insecureValue;
+        }
         new DetectiveMember(this, `detective-member-${region}`, {
           provider,
           region,
@@ -112,6 +130,11 @@ export class MemberRegistrations extends Construct {
           graphArn,
           disableEmailNotification: true,
           dependsOn: after,
+          // Same pattern: `email_address` is Required+ForceNew and Read copies ListMembers' EmailAddress
+          // (internal/service/detective/member.go resourceMemberRead), which organization accounts need not
+          // have (CreateMembers enables them without an invitation). The address is only used at creation;
+          // a changed root email must never re-enrol the account.
+          lifecycle: { ignoreChanges: ['email_address'] },
         });
       }
     }

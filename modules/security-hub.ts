@@ -7,6 +7,9 @@ import { SecurityhubConfigurationPolicyAssociation } from '@cdktf/provider-aws/l
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import type { ParameterValue } from '../config/sections/security-hub-tuning';
 
+/** How long an apply waits for the root association to leave PENDING (see the association below). */
+export const SECURITY_HUB_ASSOCIATION_WAIT = '5m';
+
 export const DEFAULT_STANDARDS = [
   'aws-foundational-security-best-practices/v/1.0.0',
   'cis-aws-foundations-benchmark/v/3.0.0',
@@ -126,11 +129,20 @@ export class SecurityHubCentralConfiguration extends Construct {
     });
 
     const targetId = props.rootId ?? new DataAwsOrganizationsOrganization(this, 'organization').roots.get(0).id;
+    // One association with the root: every account, existing or new, the management account included.
+    // The root's AssociationStatus is FAILED as soon as one child account fails in one region
+    // (https://docs.aws.amazon.com/securityhub/latest/userguide/view-policy.html), and the provider's waiter
+    // (internal/service/securityhub/configuration_policy_association.go, waitConfigurationPolicyAssociationSucceeded:
+    // Pending PENDING, Target SUCCESS) turns FAILED into an apply error, but returns without error when the
+    // timeout passes while PENDING (which AWS says can last 24 hours). So the apply waits only briefly:
+    // the rollout to the organization is monitored, not waited for, and one broken account does not fail
+    // the security stack (and with it every member deploy). Read checks no status, so a later FAILED never
+    // shows in plans. README: "Security Hub association failed" for the recovery.
     this.association = new SecurityhubConfigurationPolicyAssociation(this, 'root-association', {
       region,
       policyId: this.policy.id,
       targetId,
-      timeouts: { create: '30m', update: '30m' },
+      timeouts: { create: SECURITY_HUB_ASSOCIATION_WAIT, update: SECURITY_HUB_ASSOCIATION_WAIT },
     });
   }
 }

@@ -23,6 +23,7 @@ export class SecurityStack extends AccountStack {
         httpsEndpoints: notifications.httpsEndpoints,
         guardDutyMinimumSeverity: guardDutySeverityThreshold(notifications.guardDutyMinimumSeverity),
         rules: notifications.rules,
+        markNotified: notifications.markNotified,
       });
     }
   }

@@ -44,6 +44,10 @@ export const notificationsSchema = strictObject({
   guardDutyMinimumSeverity: guardDutySeverity
     .default('HIGH')
     .describe('LOW, MEDIUM, HIGH, CRITICAL or a number 1-10; findings at or above it are sent.'),
+  markNotified: z
+    .boolean()
+    .default(true)
+    .describe('Set each notified Security Hub finding to workflow status NOTIFIED, so its updates do not notify again (Security Hub resets it to NEW when the finding comes back).'),
   rules: rules.prefault({}),
 }).prefault({});
 

@@ -33,7 +33,11 @@ const s3Url = z
   });
 
 const guardDutyList = strictObject({
-  name: z.string().regex(/^[\w.-]{1,300}$/, { error: (i) => `list name may hold letters, digits, . _ - (1-300), got "${String(i.input)}"` }),
+  // CreateIPSet / CreateThreatIntelSet, Name: "alphanumeric, whitespace, dash (-), and underscores (_)", 1-300
+  // (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateIPSet.html); a dot fails at apply.
+  name: z.string().regex(/^[A-Za-z0-9 _-]{1,300}$/, {
+    error: (i) => `list name may hold letters, digits, spaces, - and _ (1-300 characters; no dots), got "${String(i.input)}"`,
+  }),
   location: s3Url.describe('S3 URL of the list, readable by the security account.'),
   format: z.enum(['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE']).default('TXT'),
 });
@@ -92,7 +96,7 @@ const detective = strictObject({
   graphArns: z
     .record(z.string(), z.string())
     .default({})
-    .describe('Behavior graph ARN per region (output detective_graph_arns of the security stack). Needed to enrol existing accounts; graph ARNs are random, so they cannot be derived.'),
+    .describe('Optional override of the behavior graph ARN per region. Without it, member stacks read the graph ARN from the SSM parameter /org-guard/detective/graph-arn that the security stack writes in each region of the security account.'),
 });
 
 const inspector = strictObject({
@@ -273,17 +277,6 @@ export function servicesWarnings(cfg: OrgConfig): string[] {
       warnings.push(
         `${a.path} (${a.stack}, ${a.id}) has no email: ${needsEmail.join(' and ')} cannot enrol this existing account ` +
           `(organization auto-enable covers only accounts created later); add the account's root email as ${a.path}.email`,
-      );
-    }
-  }
-  // The security stack enrols the core accounts with its own graphs; members need the ARNs in config.
-  const enrollingMembers = cfg.accounts.members.filter((m) => m.email && enrolsFromOwnStack(cfg, m.name));
-  if (enrollingMembers.length > 0) {
-    const missing = serviceRegions(cfg, 'detective').filter((r) => !cfg.services.detective.graphArns[r]);
-    if (missing.length > 0) {
-      warnings.push(
-        `services.detective.graphArns has no graph for ${missing.join(', ')}: existing member accounts are not enrolled in Detective there ` +
-          '(new accounts are auto-enabled); after deploying the security stack copy its detective_graph_arns output into services.detective.graphArns',
       );
     }
   }

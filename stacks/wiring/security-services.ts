@@ -1,4 +1,4 @@
-import { TerraformOutput, type ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { MemberAccount } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
@@ -97,12 +97,6 @@ export function addSecurityServices(stack: AccountStack): void {
     const detective = new DetectiveOrganization(stack, `detective-${region}`, { region });
     graphArns[region] = detective.graph.graphArn;
     adminReady.push(detective.graph);
-  }
-  if (Object.keys(graphArns).length > 0) {
-    new TerraformOutput(stack, 'detective_graph_arns', {
-      value: graphArns,
-      description: 'Copy into services.detective.graphArns so existing accounts enrol in Detective',
-    });
   }
 
   for (const region of serviceRegions(cfg, 'inspector')) {

@@ -6,7 +6,7 @@ describe('notifications config', () => {
   test('defaults: on, no subscribers, GuardDuty HIGH and above, every rule', () => {
     const n = configOf().notifications;
     expect(n).toEqual({
-      enabled: true, emails: [], httpsEndpoints: [], guardDutyMinimumSeverity: 'HIGH',
+      enabled: true, emails: [], httpsEndpoints: [], guardDutyMinimumSeverity: 'HIGH', markNotified: true,
       rules: { guardDuty: true, securityHub: true, inspector: true, firewallManager: true },
     });
     expect(guardDutySeverityThreshold(n.guardDutyMinimumSeverity)).toBe(7);

@@ -90,6 +90,24 @@ describe('services: validation', () => {
     expect(problems.map((p) => p.path).sort()).toEqual(['services.guardDuty.trustedIpLists', 'services.guardDuty.trustedIpLists[1].location']);
   });
 
+  // CreateIPSet / CreateThreatIntelSet, Name: "Allowed characters are alphanumeric, whitespace, dash (-), and
+  // underscores (_)", length 1-300: https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateIPSet.html
+  test('GuardDuty list names: letters, digits, spaces, - and _ (1-300); office.v2 is an error', () => {
+    const list = (name: string) => ({ name, location: 's3://org-lists/list.txt' });
+    expect(problemsOf(withServices({ guardDuty: { trustedIpLists: [list('Office VPN_2-east')], threatIntelLists: [list('x'.repeat(300))] } }))).toEqual([]);
+    const problems = problemsOf(withServices({
+      guardDuty: { trustedIpLists: [list('office.v2')], threatIntelLists: [list('feed/1'), list(''), list('y'.repeat(301))] },
+    }));
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'services.guardDuty.threatIntelLists[0].name',
+      'services.guardDuty.threatIntelLists[1].name',
+      'services.guardDuty.threatIntelLists[2].name',
+      'services.guardDuty.trustedIpLists[0].name',
+    ]);
+    const office = problems.find((p) => p.path === 'services.guardDuty.trustedIpLists[0].name')!;
+    expect(office.message).toMatch(/letters, digits, spaces, - and _ .*got "office\.v2"/);
+  });
+
   test('Security Hub controls must be control ids', () => {
     const problems = problemsOf(withServices({ securityHub: { disabledControls: ['IAM.6', 'not a control', 'IAM.6'] } }));
     expect(problems.map((p) => p.path).sort()).toEqual(['services.securityHub.disabledControls[1]', 'services.securityHub.disabledControls[2]']);
@@ -143,15 +161,11 @@ describe('servicesWarnings', () => {
     expect(skipped.join('\n')).not.toMatch(/workload-prod/);
   });
 
-  test('regions without a Detective graph ARN are reported once, when a member could enrol there', () => {
-    const services = { detective: { graphArns: { 'us-east-1': 'arn:aws:detective:us-east-1:222222222222:graph:0123abcd' } } };
+  test('no Detective graph warning: member stacks read the graph ARN themselves (issue 13 item 8)', () => {
     const input = minimalInput();
-    input.services = services;
     input.accounts.members[0].email = 'prod@example.com';
-    const graph = servicesWarnings(configOf(input)).filter((w) => w.startsWith('services.detective.graphArns'));
-    expect(graph).toHaveLength(1);
-    expect(graph[0]).toMatch(/no graph for us-west-2, eu-west-1, ap-northeast-1: existing member accounts/);
-    // Without a member email nobody could enrol anyway; the core accounts use the security stack's own graphs.
-    expect(servicesWarnings(configOf(withServices(services))).filter((w) => w.startsWith('services.detective.graphArns'))).toEqual([]);
+    input.accounts.management.email = 'mgmt@example.com';
+    input.accounts.logArchive.email = 'logs@example.com';
+    expect(servicesWarnings(configOf(input))).toEqual([]);
   });
 });

@@ -76,10 +76,27 @@ describe('findings topic', () => {
     expect(key.enable_key_rotation).toBe(true);
     expect(key.lifecycle.prevent_destroy).toBe(true);
     expect(key.region).toBe(HOME);
-    const events = { principal: { service: 'events.amazonaws.com' } } as const;
+    // EventBridge publishing through SNS to an encrypted topic: the key grants the service, scoped to this
+    // account's findings rules (aws:SourceAccount / aws:SourceArn) and the topic's encryption context
+    // (kms:EncryptionContext:aws:sns:topicArn), as AWS gives the statement for service publishers:
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+    const topicArn = `arn:aws:sns:${HOME}:${SECURITY}:org-guard-security-findings`;
+    const context = {
+      'aws:SourceAccount': SECURITY,
+      'aws:SourceArn': `arn:aws:events:${HOME}:${SECURITY}:rule/org-guard-findings-securityhub`,
+      'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+    };
+    const events = { principal: { service: 'events.amazonaws.com' }, context } as const;
     expect(evaluate(key.policy, { ...events, action: 'kms:GenerateDataKey' })).toBe('Allow');
     expect(evaluate(key.policy, { ...events, action: 'kms:Decrypt' })).toBe('Allow');
     expect(evaluate(key.policy, { ...events, action: 'kms:ScheduleKeyDeletion' })).not.toBe('Allow');
+    // Not from anywhere: another account's rule, a rule of this account that is not org-guard's, another topic, no context.
+    const other = (patch: Record<string, string>) =>
+      evaluate(key.policy, { principal: events.principal, action: 'kms:GenerateDataKey', context: { ...context, ...patch } });
+    expect(other({ 'aws:SourceAccount': '999999999999', 'aws:SourceArn': `arn:aws:events:${HOME}:999999999999:rule/org-guard-findings-securityhub` })).not.toBe('Allow');
+    expect(other({ 'aws:SourceArn': `arn:aws:events:${HOME}:${SECURITY}:rule/someone-elses-rule` })).not.toBe('Allow');
+    expect(other({ 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${HOME}:${SECURITY}:another-topic` })).not.toBe('Allow');
+    expect(evaluate(key.policy, { principal: events.principal, action: 'kms:GenerateDataKey' })).not.toBe('Allow');
     expect(evaluate(key.policy, { principal: { arn: 'arn:aws:iam::999999999999:role/x' }, action: 'kms:Decrypt' })).not.toBe('Allow');
     expect(topic.kms_master_key_id).not.toMatch(/alias\/aws\/sns/);
     expect(topic.region).toBe(HOME);
@@ -125,8 +142,10 @@ describe('findings rules', () => {
   test('every home-region rule targets the topic, and every other rule forwards to the home region bus', () => {
     const all = rules(security);
     expect(all.length).toBeGreaterThanOrEqual(4);
+    // Besides its one delivery target, a Security Hub rule also marks what it notified (tested below).
+    const delivery = (key: string) => targetsOf(key).filter((t: any) => t.target_id !== 'mark-notified');
     for (const r of all) {
-      const ts = targetsOf(r.key);
+      const ts = delivery(r.key);
       expect(ts).toHaveLength(1);
       expect(ts[0].region).toBe(r.region);
       if (r.region === HOME) {
@@ -136,7 +155,7 @@ describe('findings rules', () => {
         expect(ts[0].role_arn).toMatch(/^\$\{aws_iam_role\..*\.arn\}$/);
       }
     }
-    expect(targets.filter((t) => all.some((r) => t.rule === `\${aws_cloudwatch_event_rule.${r.key}.name}`))).toHaveLength(all.length);
+    expect(targets.filter((t) => t.target_id !== 'mark-notified' && all.some((r) => t.rule === `\${aws_cloudwatch_event_rule.${r.key}.name}`))).toHaveLength(all.length);
   });
 
   test('GuardDuty findings at or above HIGH by default, from every governed region', () => {
@@ -214,5 +233,85 @@ describe('findings rules', () => {
     expect(rules(s).filter((r) => r.name.startsWith('org-guard-findings-forward'))).toHaveLength(0);
     expect(rules(s).length).toBeGreaterThanOrEqual(4);
     expect(resourcesOf(s, 'aws_iam_role').filter(([, r]) => r.name === 'org-guard-findings-forwarder')).toHaveLength(0);
+  });
+});
+
+// "Security Hub Findings - Imported" is sent for every new finding and every update of one
+// (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-integration-types.html), so a rule on
+// NEW findings fires on each update. Security Hub resets NOTIFIED (or RESOLVED) to NEW when RecordState goes
+// ARCHIVED -> ACTIVE or Compliance.Status PASSED -> FAILED/WARNING/NOT_AVAILABLE
+// (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Workflow.html). Marking each notified finding
+// NOTIFIED therefore notifies once per new finding and once each time it comes back.
+describe('Security Hub findings notify once per new finding, and again when they come back', () => {
+  const security = securityOf((i) => { i.notifications = { emails: ['secops@example.com'] }; });
+  const targets = resourcesOf(security, 'aws_cloudwatch_event_target').map(([, t]) => t);
+  const [[machineName, machine]] = resourcesOf(security, 'aws_sfn_state_machine');
+  const definition = JSON.parse(machine.definition);
+
+  test('the Security Hub and Firewall Manager rules also start the mark-notified state machine; the others do not', () => {
+    const marking = targets.filter((t) => t.target_id === 'mark-notified');
+    expect(marking.map((t) => t.rule).sort()).toEqual([
+      `\${aws_cloudwatch_event_rule.${rule(security, 'org-guard-findings-firewall-manager').key}.name}`,
+      `\${aws_cloudwatch_event_rule.${rule(security, 'org-guard-findings-securityhub').key}.name}`,
+    ].sort());
+    for (const t of marking) {
+      expect(t.arn).toBe(`\${aws_sfn_state_machine.${machineName}.arn}`);
+      expect(t.role_arn).toMatch(/^\$\{aws_iam_role\.[^.]+\.arn\}$/);
+    }
+    expect(machine).toMatchObject({ type: 'EXPRESS', region: HOME, name: 'org-guard-findings-mark-notified' });
+  });
+
+  // BatchUpdateFindings: FindingIdentifiers (AwsSecurityFindingIdentifier: Id and ProductArn) and Workflow.Status
+  // (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html), called through the
+  // Step Functions AWS SDK integration (arn:aws:states:::aws-sdk:securityhub:batchUpdateFindings).
+  test('the state machine sets Workflow.Status NOTIFIED on exactly the event\'s findings', () => {
+    const map = definition.States[definition.StartAt];
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.detail.findings', ResultPath: '$.identifiers' });
+    // The ItemSelector, applied as Step Functions applies it to each finding of an event.
+    const event = securityHubEvent('HIGH', 'Security Hub', { Id: 'arn:finding/1', ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub', Title: 'x' });
+    const select = (item: any) => Object.fromEntries(Object.entries(map.ItemSelector as Record<string, string>).map(([k, path]) => {
+      expect(path.startsWith('$$.Map.Item.Value.')).toBe(true);
+      return [k.replace(/\.\$$/, ''), item[path.slice('$$.Map.Item.Value.'.length)]];
+    }));
+    expect(event.detail.findings.map(select)).toEqual([{ Id: 'arn:finding/1', ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub' }]);
+    const task = definition.States[map.Next];
+    expect(task).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:securityhub:batchUpdateFindings',
+      Parameters: { 'FindingIdentifiers.$': '$.identifiers', Workflow: { Status: 'NOTIFIED' } },
+      End: true,
+    });
+    expect(task.Parameters.Note).toBeUndefined(); // a Note would overwrite the analysts' own
+  });
+
+  test('the finding lifecycle: notified when new, not on updates once NOTIFIED, again when reset to NEW', () => {
+    const sh = rule(security, 'org-guard-findings-securityhub');
+    const at = (status: string, extra: object = {}) => securityHubEvent('CRITICAL', 'Security Hub', { Workflow: { Status: status }, ...extra });
+    expect(matches(sh.pattern, at('NEW'))).toBe(true); // created: notified, then marked NOTIFIED
+    expect(matches(sh.pattern, at('NOTIFIED', { UpdatedAt: 'later' }))).toBe(false); // every later update
+    expect(matches(sh.pattern, at('NEW', { RecordState: 'ACTIVE' }))).toBe(true); // back from ARCHIVED: reset to NEW
+    expect(matches(sh.pattern, at('RESOLVED'))).toBe(false);
+  });
+
+  test('only the state machine may be started by EventBridge, and it may only update findings', () => {
+    const roles = Object.fromEntries(resourcesOf(security, 'aws_iam_role').map(([k, r]) => [r.name, { key: k, ...r }]));
+    const starter = roles['org-guard-findings-start-mark-notified'];
+    const runner = roles['org-guard-findings-mark-notified'];
+    expect(evaluate(starter.assume_role_policy, { principal: { service: 'events.amazonaws.com' }, action: 'sts:AssumeRole', context: { 'aws:SourceAccount': SECURITY } })).toBe('Allow');
+    expect(evaluate(starter.assume_role_policy, { principal: { service: 'events.amazonaws.com' }, action: 'sts:AssumeRole', context: { 'aws:SourceAccount': '999999999999' } })).not.toBe('Allow');
+    const machineArn = `arn:aws:states:${HOME}:${SECURITY}:stateMachine:org-guard-findings-mark-notified`;
+    expect(evaluate(runner.assume_role_policy, { principal: { service: 'states.amazonaws.com' }, action: 'sts:AssumeRole', context: { 'aws:SourceAccount': SECURITY, 'aws:SourceArn': machineArn } })).toBe('Allow');
+    const policies = Object.fromEntries(resourcesOf(security, 'aws_iam_role_policy').map(([, p]) => [p.name, p.policy]));
+    expect(evaluate(policies['start-mark-notified'], { principal: { arn: 'x' }, action: 'states:StartExecution', resource: machineArn })).toBe('Allow');
+    expect(evaluate(policies['start-mark-notified'], { principal: { arn: 'x' }, action: 'states:StartExecution', resource: `${machineArn}-other` })).not.toBe('Allow');
+    const hub = `arn:aws:securityhub:${HOME}:${SECURITY}:hub/default`;
+    expect(evaluate(policies['batch-update-findings'], { principal: { arn: 'x' }, action: 'securityhub:BatchUpdateFindings', resource: hub })).toBe('Allow');
+    expect(evaluate(policies['batch-update-findings'], { principal: { arn: 'x' }, action: 'securityhub:BatchImportFindings', resource: hub })).not.toBe('Allow');
+  });
+
+  test('markNotified: false leaves findings alone (and notifications repeat on updates)', () => {
+    const off = securityOf((i) => { i.notifications = { emails: ['secops@example.com'], markNotified: false }; });
+    expect(resourcesOf(off, 'aws_sfn_state_machine')).toEqual([]);
+    expect(resourcesOf(off, 'aws_cloudwatch_event_target').filter(([, t]) => t.target_id === 'mark-notified')).toEqual([]);
   });
 });

@@ -25,9 +25,9 @@ function tf(dir: string, ...args: string[]): string {
 }
 
 /** Applies `before` with local state, then plans `after`; returns `terraform show -json` of that plan. */
-export function realPlanJson(before: string | null, after: string): string {
+export function realPlanJson(before: string | null, after: string, file = 'main.tf'): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-plan-'));
-  const write = (text: string) => writeFileSync(path.join(dir, 'main.tf'), text);
+  const write = (text: string) => writeFileSync(path.join(dir, file), text);
   if (before !== null) {
     write(before);
     tf(dir, 'init', '-input=false', '-no-color');

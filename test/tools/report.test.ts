@@ -194,13 +194,15 @@ describe('the matrix follows the config', () => {
     expect(statusOf(cov, 'inspector-ec2', 'management', 'us-east-1')).toBe('covered');
   });
 
-  test('Detective graph ARNs in the config enrol existing accounts that have an email', () => {
+  test('existing accounts with an email enrol in Detective in every region (graph ARN read from SSM); without email partial', () => {
     const input = minimalInput();
     input.accounts.members[0].email = 'prod@example.com';
-    input.services = { detective: { graphArns: { 'us-west-2': 'arn:aws:detective:us-west-2:222222222222:graph:abc123' } } };
+    input.accounts.members.push({ name: 'workload-dev', id: '555555555555' });
     const cov = coverageOf(input);
-    expect(cell(cov, 'detective', 'workload-prod', 'us-west-2')).toEqual({ status: 'covered', how: 'enrolled (aws_detective_member)' });
-    expect(statusOf(cov, 'detective', 'workload-prod', 'us-east-1')).toBe('partial');
+    for (const region of input.organization.regions as string[]) {
+      expect(cell(cov, 'detective', 'workload-prod', region)).toEqual({ status: 'covered', how: 'enrolled (aws_detective_member)' });
+      expect(statusOf(cov, 'detective', 'workload-dev', region)).toBe('partial');
+    }
   });
 
   test('baseline switches and Inspector scan types show up in their rows', () => {
