@@ -94,7 +94,7 @@ const roleArn = z
   .string()
   .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (i) => `not an IAM role ARN: "${String(i.input)}"` });
 
-const backend = strictObject({
+const s3Backend = strictObject({
   type: z.literal('s3'),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (i) => `not a valid S3 bucket name: "${String(i.input)}"` }),
   region,
@@ -102,6 +102,33 @@ const backend = strictObject({
   roleArn: roleArn.optional().describe('Role assumed to read and write state.'),
   kmsKeyId: z.string().optional().describe('KMS key for state encryption; default SSE-S3.'),
 });
+
+// HCP Terraform: "Workspace names need to be 90 characters or less and can only include letters, numbers,
+// -, and _" (https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create). The longest stack name
+// is 63 characters, so a prefix of up to 27 keeps every stack's workspace name valid.
+const hcpName = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9_-]+$/, {
+    error: (i) => `not a valid HCP Terraform ${what} name: "${String(i.input)}" (letters, digits, "-" and "_")`,
+  });
+
+const cloudBackend = strictObject({
+  type: z.literal('cloud'),
+  organization: hcpName('organization').describe('HCP Terraform (or Terraform Enterprise) organization.'),
+  workspacePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{0,27}$/, { error: (i) => `not a valid workspace name prefix: "${String(i.input)}" (letters, digits, "-" and "_", at most 27 characters)` })
+    .default('org-guard-')
+    .describe('Each stack gets the workspace <workspacePrefix><stack name>.'),
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$/, { error: (i) => `not a hostname: "${String(i.input)}"` })
+    .default('app.terraform.io')
+    .describe('Terraform Enterprise hostname; default HCP Terraform.'),
+  project: z.string().min(1).max(40).optional().describe('Project of the core stacks\' workspaces (and of the members\' without memberProject); default the organization\'s default project.'),
+  memberProject: z.string().min(1).max(40).optional().describe('Project of the member stacks\' workspaces, so access and variable sets can differ from the core stacks\'.'),
+});
+
+const backend = z.discriminatedUnion('type', [s3Backend, cloudBackend]);
 
 const passwordPolicy = strictObject({
   minimumLength: z.number().int().min(14, { error: 'CIS requires at least 14 characters' }).max(128).default(14),
@@ -141,7 +168,7 @@ const configShape = strictObject({
   organization,
   accounts,
   deployment: deployment.prefault({}),
-  backend: backend.optional().describe('Remote state. Absent: local state files per stack.'),
+  backend: backend.optional().describe('Remote state: S3, or HCP Terraform workspaces (type: cloud). Absent: local state files per stack.'),
   tags: z.record(tagKey, z.string().max(256)).default({}).superRefine(...crossCheck(checkTags)).describe(`Default tags on every resource (org-guard adds ${ORG_GUARD_TAG_KEYS.join(' and ')}; keys may not start with aws:).`),
   baseline: baseline.prefault({}),
   services: servicesSchema,

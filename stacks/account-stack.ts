@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { OrgConfig } from '../config/schema';
 import { AccountBaseline } from '../modules/account-baseline';
@@ -45,7 +45,7 @@ export class AccountStack extends TerraformStack {
       defaultTags: [{ tags: this.defaultTags }],
     });
 
-    configureBackend(this, name, props.config);
+    configureBackend(this, name, props.config, props.role);
 
     new AccountBaseline(this, 'baseline', {
       accountId: props.accountId,
@@ -100,11 +100,23 @@ export function roleArnFor(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
-function configureBackend(stack: TerraformStack, name: string, config: OrgConfig): void {
+function configureBackend(stack: TerraformStack, name: string, config: OrgConfig, role: AccountRole): void {
   const backend = config.backend;
   if (!backend) {
     // cdktf's embedded default, made explicit: state beside the project, outside cdktf.out (rewritten on every synth).
     new LocalBackend(stack, { path: path.join(process.cwd(), `terraform.${name}.tfstate`) });
+    return;
+  }
+  if (backend.type === 'cloud') {
+    // One named workspace per stack: state, locking, runs and their concurrency live in HCP Terraform. The
+    // cloud block cannot tag a named workspace (`tags` and `name` conflict: cdktf's CloudBackend docs,
+    // node_modules/cdktf/lib/backends/cloud-backend.d.ts), so the role shows in the project instead.
+    const project = role === 'member' ? backend.memberProject ?? backend.project : backend.project;
+    new CloudBackend(stack, {
+      organization: backend.organization,
+      hostname: backend.hostname,
+      workspaces: new NamedCloudWorkspace(`${backend.workspacePrefix}${name}`, project),
+    });
     return;
   }
   const s3 = new S3Backend(stack, {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
@@ -46,56 +46,76 @@ test('never uses static AWS keys: every AWS step assumes a role through OIDC', (
   }
 });
 
-test('plans every stack of cdktf.out/manifest.json in a matrix', () => {
+test('the stack-list step fans out over changed stacks on pull requests and pushes, every stack otherwise', () => {
   const synth = jobs.synth;
   const stacksStep = synth.steps.find((s: any) => s.id === 'stacks');
   expect(stacksStep.run).toContain('node dist/tools/plan-review/stacks.js cdktf.out');
-  expect(synth.outputs.all).toBe('${{ steps.stacks.outputs.all }}');
+  expect(stacksStep.run).toContain('node dist/tools/plan-review/changed-stacks.js "$BASE_OUT" cdktf.out > selection/changed.txt');
+  expect(stacksStep.env.BASE_OUT).toBe('${{ steps.base.outputs.outdir }}');
+  for (const o of ['core', 'plan', 'leaves']) expect(synth.outputs[o]).toBe(`\${{ steps.stacks.outputs.${o} }}`);
   expect(runOf('synth')).toContain('npm run synth');
+  // The base is synthesized only where there is one to compare with: never for the scheduled drift run.
+  const base = synth.steps.find((s: any) => s.id === 'base');
+  expect(base.if).toBe("github.event_name == 'pull_request' || github.event_name == 'push'");
+  expect(base.run).toContain('git rev-parse HEAD^1');
+  expect(base.run).toContain('ORG_CONFIG="$config" npm run synth');
+  expect(synth.steps[0].with['fetch-depth']).toBe(2);
   const plan = jobs.plan;
   expect(plan.needs).toBe('synth');
-  expect(plan.strategy.matrix.stack).toBe('${{ fromJSON(needs.synth.outputs.all) }}');
+  expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.plan) }}');
   expect(plan.strategy['fail-fast']).toBe(false);
-  expect(plan.env.STACK_DIR).toBe('cdktf.out/stacks/${{ matrix.stack }}');
-  const init = plan.steps.find((s: any) => /terraform init/.test(s.run ?? ''));
-  const tfPlan = plan.steps.find((s: any) => /terraform plan/.test(s.run ?? ''));
-  expect(init['working-directory']).toBe('${{ env.STACK_DIR }}');
-  expect(tfPlan['working-directory']).toBe('${{ env.STACK_DIR }}');
-  expect(tfPlan.run).toMatch(/terraform plan .*-lock=false .*-detailed-exitcode .*-out=plan\.out/);
-  expect(tfPlan.run).toContain('terraform show -json plan.out > plan.json');
+  expect(plan.env.STACKS).toBe('${{ matrix.stacks }}');
+  expect(plan.if).toContain("needs.synth.outputs.plan != '[]'");
   // The synthesized output the plans use is the one the synth job produced.
   expect(uses('plan', 'actions/download-artifact')[0].with.name).toBe('cdktf-out');
-  expect(uses('synth', 'actions/upload-artifact').map((s) => s.with.name)).toContain('cdktf-out');
+  expect(uses('synth', 'actions/upload-artifact').map((s) => s.with.name)).toEqual(expect.arrayContaining(['cdktf-out', 'stack-selection']));
+  // Each job uploads its stacks' results, one file per stack, under a name unique in the run.
+  const upload = uses('plan', 'actions/upload-artifact')[0];
+  expect(upload.with.name).toBe('plan-results-${{ strategy.job-index }}');
+  expect(upload.if).toBe('always()');
 });
 
-test('plan-review runs on every plan; its summary goes to the job summary and the pull request', () => {
-  const review = jobs.plan.steps.find((s: any) => s.id === 'review');
-  expect(review.run).toContain('node dist/tools/plan-review/main.js "$STACK=$STACK_DIR/plan.json"');
-  expect(review.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
-  expect(existsSync(path.join(ROOT, 'tools/plan-review/main.ts'))).toBe(true);
-  const verdict = jobs.plan.steps.find((s: any) => s.name === 'Verdict');
-  expect(verdict.run).toContain('REVIEW_EXIT" != "0"');
-  // Drift: on the schedule, "changes present" (exit 2 of -detailed-exitcode) fails the job.
-  expect(verdict.run).toMatch(/schedule.*PLAN_EXIT" = "2"/s);
+test('run-stacks plans with -lock=false and -detailed-exitcode, reviews every plan, and applies only the reviewed plan', () => {
+  const script = readFileSync(path.join(ROOT, 'tools/ci/run-stacks.sh'), 'utf8');
+  expect(script).toContain('terraform -chdir="$dir" plan -input=false -no-color "${lock[@]}" -detailed-exitcode -out=plan.out');
+  expect(script).toContain('[ "$mode" = apply ] || lock=(-lock=false)');
+  expect(script).toContain('terraform -chdir="$dir" show -json plan.out > "$dir/plan.json"');
+  expect(script).toContain('$PLAN_REVIEW "$stack=$dir/plan.json" --output "$md"');
+  expect(script).toMatch(/if \[ "\$mode" = apply \] && \[ "\$review" -eq 0 \]; then\n.*\n\s+if terraform -chdir="\$dir" apply -input=false -no-color plan\.out/);
+  expect(() => execFileSync('bash', ['-n', path.join(ROOT, 'tools/ci/run-stacks.sh')], { stdio: 'pipe' })).not.toThrow();
+});
+
+test('one sticky pull-request comment summarises every planned stack and links to the full reviews', () => {
   const comment = jobs.comment;
   expect(comment.if).toContain("github.event_name == 'pull_request'");
+  expect(comment.needs).toEqual(['synth', 'plan']);
   expect(comment.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
-  expect(comment.steps.find((s: any) => String(s.uses).startsWith('actions/github-script')).with.script).toContain('createComment');
+  expect(runOf('comment')).toContain('node dist/tools/ci/pr-comment.js selection results comment.md "$RUN_URL" reports/coverage.md');
+  const script = comment.steps.find((s: any) => String(s.uses).startsWith('actions/github-script')).with.script;
+  expect(script).toContain("fs.readFileSync('comment.md', 'utf8')");
+  expect(script).toContain('updateComment');
+  expect(script).toContain('createComment');
+  expect(uses('comment', 'actions/download-artifact').map((s) => s.with.pattern ?? s.with.name)).toEqual(['stack-selection', 'plan-results-*', 'coverage-report']);
 });
+
+const DEPLOYS = "github.ref == 'refs/heads/main' && (github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && inputs.deploy))";
 
 test('main deploys in dependency order behind an environment approval, reviewing each plan before applying it', () => {
   for (const j of ['deploy-core', 'deploy-members']) {
-    expect(jobs[j].if).toContain("github.event_name == 'push'");
+    expect(jobs[j].if).toContain(`(${DEPLOYS})`);
     expect(jobs[j].environment).toBe('production');
-    const script = runOf(j);
-    expect(script.indexOf('dist/tools/plan-review/main.js')).toBeLessThan(script.search(/terraform [^\n]*apply /));
-    expect(script).toMatch(/review" -ne 0 \]; then .*exit 1; fi/);
-    expect(script).toMatch(/apply -input=false -no-color plan\.out/);
+    expect(runOf(j)).toContain('bash tools/ci/run-stacks.sh apply');
   }
+  expect(jobs['deploy-core'].steps.at(-1).env.ORG_GUARD_STOP_ON_FAILURE).toBe('1');
   expect(jobs['deploy-members'].needs).toEqual(['synth', 'deploy-core']);
-  expect(jobs['deploy-members'].strategy.matrix.stack).toBe('${{ fromJSON(needs.synth.outputs.leaves) }}');
+  // Members wait for the core stacks, or go alone when no core stack changed (deploy-core skipped).
+  expect(jobs['deploy-members'].if).toContain("(needs.deploy-core.result == 'success' || needs.deploy-core.result == 'skipped')");
+  expect(jobs['deploy-members'].if).toContain('!cancelled()');
+  expect(jobs['deploy-members'].strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.leaves) }}');
   expect(jobs['deploy-core'].steps.at(-1).env.CORE).toBe('${{ needs.synth.outputs.core }}');
-  expect(jobs.plan.if).toBe("github.event_name != 'push'");
+  expect(jobs.plan.if).toBe(`\${{ !(${DEPLOYS}) && needs.synth.outputs.plan != '[]' }}`);
+  expect(wf.env.DEPLOY).toBe(`\${{ ${DEPLOYS} }}`);
+  expect(wf.on.workflow_dispatch.inputs.deploy).toMatchObject({ type: 'boolean', default: false });
 });
 
 test('synth installs the pinned Terraform before synthesizing (cdktf validates import blocks with `terraform version`)', () => {

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { configOf, minimalInput, resourcesOf, synthOrg } from '../helpers';
 
 const ids: Record<string, string> = {
@@ -66,6 +70,55 @@ describe('state backends', () => {
       keys.add(s3.key);
     }
     expect(keys.size).toBe(Object.keys(stacks).length);
+  });
+
+  test('HCP Terraform: one named workspace per stack, core and member stacks in their own projects', () => {
+    const input = minimalInput();
+    input.backend = { type: 'cloud', organization: 'acme', workspacePrefix: 'og-', project: 'org-guard-core', memberProject: 'org-guard-members' };
+    const stacks = synthOrg(configOf(input));
+    const workspaces = new Set<string>();
+    for (const [name, json] of Object.entries(stacks)) {
+      expect(json.terraform!.backend).toBeUndefined();
+      expect(json.terraform!.cloud).toEqual({
+        hostname: 'app.terraform.io',
+        organization: 'acme',
+        workspaces: { name: `og-${name}`, project: name === 'workload-prod' ? 'org-guard-members' : 'org-guard-core' },
+      });
+      workspaces.add(json.terraform!.cloud.workspaces.name);
+    }
+    expect(workspaces.size).toBe(4);
+    // Defaults: prefix org-guard-, every workspace in the organization's default project.
+    const plain = minimalInput();
+    plain.backend = { type: 'cloud', organization: 'acme' };
+    expect(synthOrg(configOf(plain)).security.terraform!.cloud.workspaces).toEqual({ name: 'org-guard-security' });
+  });
+
+  test('HCP Terraform: Terraform itself accepts the cloud block (it gets as far as contacting the host)', () => {
+    const input = minimalInput();
+    // .invalid never resolves (RFC 2606): the init stops at the network, after Terraform validated the block.
+    input.backend = { type: 'cloud', organization: 'acme', hostname: 'tfe.invalid', memberProject: 'members' };
+    const cloud = synthOrg(configOf(input))['workload-prod'].terraform!.cloud;
+    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-cloud-'));
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { cloud }, resource: { terraform_data: { x: { input: 1 } } } }));
+    const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
+      cwd: dir,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: path.join(dir, 'none.tfrc') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(init.status).not.toBe(0);
+    expect(init.stderr + init.stdout).toContain('Failed to request discovery document');
+    expect(init.stderr + init.stdout).not.toContain('Invalid workspaces configuration');
+  });
+
+  test('HCP Terraform: names HCP refuses are config errors', () => {
+    const input = minimalInput();
+    input.backend = { type: 'cloud', organization: 'acme corp', workspacePrefix: 'this-prefix-is-far-too-long-for-hcp' };
+    expect(() => configOf(input)).toThrow(/backend\.organization: not a valid HCP Terraform organization name: "acme corp"/);
+    expect(() => configOf(input)).toThrow(/backend\.workspacePrefix: not a valid workspace name prefix/);
+    const other = minimalInput();
+    other.backend = { type: 'gcs', bucket: 'x' };
+    expect(() => configOf(other)).toThrow(/backend\.type/);
   });
 });
 
