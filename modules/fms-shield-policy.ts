@@ -8,11 +8,13 @@ export type ShieldAutomaticResponse = 'IGNORED' | 'COUNT' | 'BLOCK';
  * SHIELD_ADVANCED managed_service_data. For CloudFront distributions the FMS API documents
  * `{type, automaticResponseConfiguration, overrideCustomerWebaclClassic, optimizeUnassociatedWebACL}`
  * (https://docs.aws.amazon.com/fms/2018-01-01/APIReference/API_SecurityServicePolicyData.html). FMS echoes
- * `overrideCustomerWebaclClassic: false` back when it is not sent, and the provider only ignores null and
- * empty-array differences (internal/service/fms/managed_service_data.go), so without it every plan shows a
- * change (cloudposse/terraform-aws-firewall-manager#38): send it. optimizeUnassociatedWebACL: with remediation,
- * FMS associates an empty web ACL with unprotected resources for Shield monitoring; true creates web ACLs only
- * where a resource uses them.
+ * `automaticResponseConfiguration: {automaticResponseStatus: IGNORED}` and `overrideCustomerWebaclClassic: false`
+ * back for a SHIELD_ADVANCED policy that sent only its type, and the provider only ignores null and
+ * empty-array differences (internal/service/fms/managed_service_data.go), so without them every plan shows a
+ * change (https://github.com/cloudposse/terraform-aws-firewall-manager/pull/38, which sends both for every
+ * Shield policy): send both, regional policies included. optimizeUnassociatedWebACL (CloudFront only): with
+ * remediation, FMS associates an empty web ACL with unprotected resources for Shield monitoring; true creates
+ * web ACLs only where a resource uses them.
  */
 export function shieldManagedServiceData(automaticResponse?: ShieldAutomaticResponse, cloudFront = false): Record<string, unknown> {
   const automaticResponseConfiguration = !automaticResponse || automaticResponse === 'IGNORED'
@@ -21,7 +23,8 @@ export function shieldManagedServiceData(automaticResponse?: ShieldAutomaticResp
   return {
     type: 'SHIELD_ADVANCED',
     automaticResponseConfiguration,
-    ...(cloudFront ? { overrideCustomerWebaclClassic: false, optimizeUnassociatedWebACL: true } : {}),
+    overrideCustomerWebaclClassic: false,
+    ...(cloudFront ? { optimizeUnassociatedWebACL: true } : {}),
   };
 }
 

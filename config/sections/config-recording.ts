@@ -31,6 +31,18 @@ export const FMS_CONFIG_RESOURCE_TYPES = {
 /** Global IAM types: recorded once, in the home region (Config records them where the recorder runs). */
 export const GLOBAL_IAM_RESOURCE_TYPES = ['AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy'] as const;
 
+/**
+ * Types AWS Config cannot record daily (Config API RecordingMode.recordingFrequency and
+ * RecordingModeOverride.resourceTypes: "Daily recording cannot be specified for the following resource
+ * types"): https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingMode.html,
+ * https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingModeOverride.html. Config itself keeps
+ * them continuous only under the allSupported strategy, so with an exclusion list and DAILY they are
+ * overridden to CONTINUOUS explicitly.
+ */
+export const CONFIG_CONTINUOUS_ONLY_TYPES = [
+  'AWS::Config::ResourceCompliance', 'AWS::Config::ConformancePackCompliance', 'AWS::Config::ConfigurationRecorder',
+] as const;
+
 /** Types the enabled Firewall Manager policies need recorded continuously, with the policy needing each. */
 export function fmsRequiredResourceTypes(cfg: OrgConfig): Map<string, string> {
   const fm = cfg.firewallManager;
@@ -52,7 +64,11 @@ export function fmsRequiredResourceTypes(cfg: OrgConfig): Map<string, string> {
 /** Types the recorder keeps continuous under recordingFrequency DAILY: what FMS needs plus the configured ones. */
 export function continuousOverrideTypes(cfg: OrgConfig): string[] {
   const r = cfg.firewallManager.configRecording;
-  return [...new Set([...fmsRequiredResourceTypes(cfg).keys(), ...r.continuousResourceTypes])].sort();
+  // Under allSupported Config keeps these continuous itself; under the exclusion strategy the DAILY default would apply to them.
+  const continuousOnly = r.excludedResourceTypes.length > 0
+    ? CONFIG_CONTINUOUS_ONLY_TYPES.filter((t) => !r.excludedResourceTypes.includes(t))
+    : [];
+  return [...new Set([...fmsRequiredResourceTypes(cfg).keys(), ...r.continuousResourceTypes, ...continuousOnly])].sort();
 }
 
 export function checkConfigRecording(cfg: OrgConfig, ctx: z.RefinementCtx): void {
@@ -67,6 +83,10 @@ export function checkConfigRecording(cfg: OrgConfig, ctx: z.RefinementCtx): void
       if (policy) {
         fail(ctx, [...base, key, i],
           `${t} must be recorded continuously for ${policy} (Firewall Manager evaluates compliance from continuous AWS Config recording); do not ${what}, or turn that policy off`);
+      }
+      if (key === 'dailyResourceTypes' && (CONFIG_CONTINUOUS_ONLY_TYPES as readonly string[]).includes(t)) {
+        fail(ctx, [...base, key, i],
+          `${t} cannot be recorded daily (AWS Config refuses daily recording of ${CONFIG_CONTINUOUS_ONLY_TYPES.join(', ')}); remove it, or exclude it with excludedResourceTypes`);
       }
       const first = seen.get(t);
       if (first !== undefined) fail(ctx, [...base, key, i], `${t} is already listed at index ${first}; list each type once`);

@@ -27,6 +27,18 @@ describe('FmsShieldPolicy', () => {
     expect(p.data.automaticResponseConfiguration.automaticResponseStatus).toBe('IGNORED');
   });
 
+  test('regional policy sends what FMS echoes for any SHIELD_ADVANCED policy', () => {
+    // FMS echoed automaticResponseConfiguration {IGNORED} and overrideCustomerWebaclClassic: false for a Shield
+    // policy that sent only {type} (plan output in https://github.com/cloudposse/terraform-aws-firewall-manager/pull/38);
+    // the provider suppresses only null/[] differences (internal/service/fms/managed_service_data.go).
+    const [p] = fmsPolicies(synthWith((s) => new FmsShieldPolicy(s, 'shield', { policyName: 'x', region: 'eu-west-1', resourceTypes: ['AWS::EC2::EIP'] })));
+    expect(p.data).toEqual({
+      type: 'SHIELD_ADVANCED',
+      automaticResponseConfiguration: { automaticResponseStatus: 'IGNORED' },
+      overrideCustomerWebaclClassic: false,
+    });
+  });
+
   test('CloudFront outside us-east-1 is refused', () => {
     expect(() => synthWith((s) => new FmsShieldPolicy(s, 'shield', { policyName: 'x', region: 'eu-west-1', resourceTypes: ['AWS::CloudFront::Distribution'] }))).toThrow(/us-east-1/);
   });
