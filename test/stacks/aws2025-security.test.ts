@@ -1,6 +1,8 @@
 import { loadConfig, DEFAULT_CONFIG_PATH } from '../../config/load';
 import { configOf, minimalInput, resourcesOf, synthOrg } from '../helpers';
 import { expectProblem, problemsFor } from '../config/section-problems';
+import { GuardDutyMalwareProtectionS3 } from '../../modules/guardduty-malware-s3';
+import { synthModule } from '../modules/module-helpers';
 
 // The 2025 security features of issue 15 (items 3-6) through the whole app: config in, stacks out.
 
@@ -103,5 +105,36 @@ describe('wiring and validation of member buckets', () => {
     expectProblem(problems, `${at}[2].bucket`, /not a valid S3 bucket name/);
     expectProblem(problems, `${at}[3].prefixes`, /at most 5 object prefixes/);
     expectProblem(problems, 'accounts.members[1].s3MalwareProtection[0].bucket', /already protected by accounts.members\[0\] \(a\)/);
+  });
+
+  // IAM quota "Role policy size": the inline policies of one role hold at most 10,240 characters together,
+  // white space not counted; PutRolePolicy fails with LimitExceeded past it
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). Every bucket adds one inline
+  // policy to the account's single scan role.
+  const IAM_ROLE_INLINE_QUOTA = 10240;
+  const uploadBuckets = (n: number) => Array.from({ length: n }, (_, k) => ({
+    bucket: `example-prod-customer-uploads-${k}`,
+    region: 'eu-west-1',
+    kmsKeyArn: 'arn:aws:kms:eu-west-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  }));
+  const inlineCharacters = (buckets: ReturnType<typeof uploadBuckets>) => {
+    const json = synthModule((s) => new GuardDutyMalwareProtectionS3(s, 'mp', { accountId: '444444444444', buckets }));
+    return resourcesOf(json, 'aws_iam_role_policy').reduce((n, [, p]) => n + String(p.policy).replace(/\s/g, '').length, 0);
+  };
+
+  test('buckets whose scan-role policies exceed the IAM role policy quota are rejected before apply', () => {
+    // Six SSE-KMS buckets already need more than the quota: the apply would fail on the sixth PutRolePolicy.
+    expect(inlineCharacters(uploadBuckets(6))).toBeGreaterThan(IAM_ROLE_INLINE_QUOTA);
+    const problems = problemsFor((i) => {
+      i.accounts.members = [{ name: 'a', id: '444444444444', s3MalwareProtection: uploadBuckets(6) }];
+    });
+    expectProblem(problems, 'accounts.members[0].s3MalwareProtection', /6 buckets would hold \d+ characters; IAM allows 10240 per role/);
+  });
+
+  test('buckets that fit the quota synthesize', () => {
+    expect(inlineCharacters(uploadBuckets(5))).toBeLessThanOrEqual(IAM_ROLE_INLINE_QUOTA);
+    const input = minimalInput();
+    input.accounts.members = [{ name: 'a', id: '444444444444', s3MalwareProtection: uploadBuckets(5) }];
+    expect(resourcesOf(synthOrg(configOf(input)).a, 'aws_guardduty_malware_protection_plan')).toHaveLength(5);
   });
 });
