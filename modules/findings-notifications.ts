@@ -270,10 +270,12 @@ export class FindingsNotifications extends Construct {
         role: machineRole.name,
         name: 'batch-update-findings',
         // BatchUpdateFindings acts on the caller's hub; the admin may update its members' findings, and from
-        // the aggregation region those of the linked regions.
+        // the aggregation region those of the linked regions. Resource "*": the service authorization
+        // reference could not be confirmed to scope this action to the hub ARN, and a statement that matches
+        // nothing fails silently (findings would notify again). Only this state machine can assume the role.
         policy: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'securityhub:BatchUpdateFindings', Resource: `arn:aws:securityhub:${homeRegion}:${accountId}:hub/default` }],
+          Statement: [{ Effect: 'Allow', Action: 'securityhub:BatchUpdateFindings', Resource: '*' }],
         }),
       });
       const machine = new SfnStateMachine(this, 'mark-notified', {
