@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
-import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
-import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import type { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import { attachedOrganizationPolicy, type AttachedPolicySpec } from './organization-policy';
 import type { OrganizationPoliciesConfig } from '../config/sections/organization-policies';
 
 export interface PolicyTarget {
@@ -91,21 +91,7 @@ export class OrganizationManagementPolicies extends Construct {
     }
   }
 
-  private policy(
-    key: string,
-    p: { name: string; description: string; type: string; document: unknown },
-    props: OrganizationManagementPoliciesProps,
-  ): OrganizationsPolicy {
-    const policy = new OrganizationsPolicy(this, key, {
-      name: p.name,
-      description: p.description,
-      type: p.type,
-      content: JSON.stringify(p.document),
-      dependsOn: props.dependsOn,
-    });
-    for (const t of props.targets) {
-      new OrganizationsPolicyAttachment(this, `${key}-${t.name}`, { policyId: policy.id, targetId: t.id, dependsOn: props.dependsOn });
-    }
-    return policy;
+  private policy(key: string, spec: AttachedPolicySpec, props: OrganizationManagementPoliciesProps): OrganizationsPolicy {
+    return attachedOrganizationPolicy(this, key, spec, props.targets, props.dependsOn);
   }
 }

@@ -285,26 +285,13 @@ export class FindingsNotifications extends Construct {
         roleArn: machineRole.arn,
         definition: JSON.stringify(markNotifiedDefinition()),
       });
-      const starter = new IamRole(this, 'mark-notified-starter-role', {
+      const starter = serviceRoleWithPolicy(this, 'mark-notified-starter-role', {
         name: names.markNotifiedStarter,
         description: 'org-guard: EventBridge starts the mark-notified state machine',
-        assumeRolePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-          }],
-        }),
-      });
-      new IamRolePolicy(this, 'mark-notified-starter-role-policy', {
-        role: starter.name,
-        name: 'start-mark-notified',
-        policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: machineArn }],
-        }),
+        service: 'events.amazonaws.com',
+        condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+        policyName: 'start-mark-notified',
+        statement: { Effect: 'Allow', Action: 'states:StartExecution', Resource: machineArn },
       });
       marker = { arn: machine.arn, roleArn: starter.arn };
     }
@@ -340,26 +327,13 @@ export class FindingsNotifications extends Construct {
     if (forwarded.length === 0 || otherRegions.length === 0) return;
 
     const homeBus = `arn:aws:events:${homeRegion}:${accountId}:event-bus/default`;
-    const role = new IamRole(this, 'forwarder-role', {
+    const role = serviceRoleWithPolicy(this, 'forwarder-role', {
       name: names.forwarderRole,
       description: 'org-guard: EventBridge forwards regional findings to the home region',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-        }],
-      }),
-    });
-    new IamRolePolicy(this, 'forwarder-role-policy', {
-      role: role.name,
-      name: 'put-events-home-bus',
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus }],
-      }),
+      service: 'events.amazonaws.com',
+      condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      policyName: 'put-events-home-bus',
+      statement: { Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus },
     });
     for (const region of otherRegions) {
       for (const r of forwarded) {
@@ -380,4 +354,26 @@ export class FindingsNotifications extends Construct {
       }
     }
   }
+}
+
+/** A role that one AWS service assumes, with one inline policy (construct ids `<id>` and `<id>-policy`). */
+function serviceRoleWithPolicy(
+  scope: Construct,
+  id: string,
+  p: { name: string; description: string; service: string; condition: object; policyName: string; statement: object },
+): IamRole {
+  const role = new IamRole(scope, id, {
+    name: p.name,
+    description: p.description,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: p.service }, Action: 'sts:AssumeRole', Condition: p.condition }],
+    }),
+  });
+  new IamRolePolicy(scope, `${id}-policy`, {
+    role: role.name,
+    name: p.policyName,
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [p.statement] }),
+  });
+  return role;
 }

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
-import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
-import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import { attachedOrganizationPolicy } from './organization-policy';
 import type { ProtectedService } from '../config/sections/guardrails';
 import { KEY_DESTRUCTION_ACTIONS } from './log-archive-key';
 
@@ -352,22 +351,6 @@ export class Guardrails extends Construct {
   constructor(scope: Construct, id: string, props: GuardrailsProps) {
     super(scope, id);
     this.policies = guardrailPolicies(props);
-    for (const p of this.policies) {
-      const policy = new OrganizationsPolicy(this, p.key, {
-        name: p.name,
-        description: p.description,
-        type: p.type,
-        // Minified: whitespace counts against the size limit.
-        content: JSON.stringify(p.document),
-        dependsOn: props.dependsOn,
-      });
-      for (const t of props.targets) {
-        new OrganizationsPolicyAttachment(this, `${p.key}-${t.name}`, {
-          policyId: policy.id,
-          targetId: t.id,
-          dependsOn: props.dependsOn,
-        });
-      }
-    }
+    for (const p of this.policies) attachedOrganizationPolicy(this, p.key, p, props.targets, props.dependsOn);
   }
 }
