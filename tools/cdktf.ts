@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from '../config/load';
+import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
+
+/**
+ * `npm run synth|list|diff|deploy -- [args]`: the cdktf CLI with two things it cannot do itself.
+ * - No telemetry: cdktf-cli reads its opt-out only from the environment (CHECKPOINT_DISABLE, no cdktf.json
+ *   switch; @cdktf/commons checkpoint.js), and Terraform honours the same variable.
+ * - A bad config or Terraform is reported once, as itself: the CLI prints every stderr line of the app as
+ *   `[ERROR]` and on a non-zero exit repeats its whole output inside "cdktf encountered an error while
+ *   synthesizing" (@cdktf/cli-core synth-stack.js). So the config and Terraform are checked here first.
+ */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const [command, ...args] = argv;
+  if (!command) {
+    console.error('usage: node dist/tools/cdktf.js <synth|list|diff|deploy|destroy|output> [cdktf arguments]');
+    return 2;
+  }
+  let terraformVersion: string;
+  try {
+    loadConfig();
+    terraformVersion = requireTerraform(env);
+  } catch (e) {
+    // Known problems as themselves; anything else as one line, never a stack trace.
+    console.error(e instanceof ConfigError || e instanceof TerraformVersionError ? e.message : `org-guard: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
+  const run = spawnSync(process.execPath, [cli, command, ...args], {
+    stdio: 'inherit',
+    env: { ...env, CHECKPOINT_DISABLE: '1', [TERRAFORM_VERSION_ENV]: terraformVersion },
+  });
+  if (run.error) throw run.error;
+  return run.status ?? 1;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
