@@ -1,3 +1,4 @@
+import type { OrgConfig } from '../../config/schema';
 import {
   block,
   covered,
@@ -23,6 +24,23 @@ export interface Control {
   group: string;
   label: string;
   prepare(ctx: CoverageContext): (account: Account, region: string) => Cell;
+  /** false: org-guard has no way to deploy this control; its cells read "not provided", not as gaps. */
+  provided?: false;
+  /**
+   * The config key that would switch the control on where the config switched it off (or excluded the
+   * region); undefined when it is on. A cell left uncovered then says which key to change.
+   */
+  switchedOnBy?(config: OrgConfig, region: string): string | undefined;
+}
+
+/** `services.<name>.enabled` / `excludedRegions` of a regional service. */
+function serviceSwitch(name: 'guardDuty' | 'securityHub' | 'detective' | 'inspector' | 'macie' | 'accessAnalyzer', extra?: (c: OrgConfig) => string | undefined) {
+  return (config: OrgConfig, region: string): string | undefined => {
+    const s = config.services[name];
+    if (!s.enabled) return `services.${name}.enabled: true`;
+    if (s.excludedRegions.includes(region)) return `remove ${region} from services.${name}.excludedRegions`;
+    return extra?.(config);
+  };
 }
 
 const key = (account: string, region: string) => `${account}/${region}`;
@@ -69,13 +87,13 @@ function guardDutyBase(ctx: CoverageContext) {
   return { ownDetector, cell };
 }
 
-const GUARDDUTY_PLANS: { feature: string; label: string; legacy?: string }[] = [
-  { feature: 'S3_DATA_EVENTS', label: 'S3 protection' },
-  { feature: 'EKS_AUDIT_LOGS', label: 'EKS audit logs' },
-  { feature: 'EBS_MALWARE_PROTECTION', label: 'Malware protection (EBS)' },
-  { feature: 'RDS_LOGIN_EVENTS', label: 'RDS protection' },
-  { feature: 'LAMBDA_NETWORK_LOGS', label: 'Lambda protection' },
-  { feature: 'RUNTIME_MONITORING', label: 'Runtime monitoring', legacy: 'EKS_RUNTIME_MONITORING' },
+const GUARDDUTY_PLANS: { feature: string; label: string; legacy?: string; key: string }[] = [
+  { feature: 'S3_DATA_EVENTS', label: 'S3 protection', key: 's3DataEvents' },
+  { feature: 'EKS_AUDIT_LOGS', label: 'EKS audit logs', key: 'eksAuditLogs' },
+  { feature: 'EBS_MALWARE_PROTECTION', label: 'Malware protection (EBS)', key: 'ebsMalwareProtection' },
+  { feature: 'RDS_LOGIN_EVENTS', label: 'RDS protection', key: 'rdsLoginEvents' },
+  { feature: 'LAMBDA_NETWORK_LOGS', label: 'Lambda protection', key: 'lambdaNetworkLogs' },
+  { feature: 'RUNTIME_MONITORING', label: 'Runtime monitoring', legacy: 'EKS_RUNTIME_MONITORING', key: 'runtimeMonitoring' },
 ];
 
 function guardDutyPlan(plan: (typeof GUARDDUTY_PLANS)[number]): Control {
@@ -83,6 +101,11 @@ function guardDutyPlan(plan: (typeof GUARDDUTY_PLANS)[number]): Control {
     id: `guardduty-${plan.feature.toLowerCase().replace(/_/g, '-')}`,
     group: 'GuardDuty',
     label: plan.label,
+    switchedOnBy: serviceSwitch('guardDuty', (c) => {
+      const on = c.services.guardDuty.protection[plan.key as keyof OrgConfig['services']['guardDuty']['protection']];
+      const enabled = typeof on === 'object' ? on.enabled : on;
+      return enabled ? undefined : `services.guardDuty.protection.${plan.key}${typeof on === 'object' ? '.enabled' : ''}: true`;
+    }),
     prepare(ctx) {
       const base = guardDutyBase(ctx);
       // The admin's own detector is configured with detector features; organization features apply to members.
@@ -170,6 +193,7 @@ const securityHub: Control = {
   id: 'securityhub',
   group: 'Security Hub',
   label: 'Security Hub',
+  switchedOnBy: serviceSwitch('securityHub'),
   prepare(ctx) {
     const c = securityHubCentral(ctx);
     const admins = adminRegions(ctx, 'aws_securityhub_organization_admin_account');
@@ -194,6 +218,8 @@ function securityHubStandard(std: (typeof SECURITY_HUB_STANDARD_FAMILIES)[number
     id: `securityhub-${std.id}`,
     group: 'Security Hub',
     label: std.label,
+    switchedOnBy: serviceSwitch('securityHub', (c) =>
+      c.services.securityHub.standards.some((arn) => arn.includes(std.pattern)) ? undefined : `add ${std.pattern}/v/<version> to services.securityHub.standards`),
     prepare(ctx) {
       const hub = securityHub.prepare(ctx);
       const c = securityHubCentral(ctx);
@@ -227,6 +253,7 @@ const detective: Control = {
   id: 'detective',
   group: 'Detective',
   label: 'Detective',
+  switchedOnBy: serviceSwitch('detective'),
   prepare(ctx) {
     const admins = adminRegions(ctx, 'aws_detective_organization_admin_account');
     const graphs = new Set(ctx.all('aws_detective_graph').map((g) => key(g.account, g.region)));
@@ -256,6 +283,10 @@ function inspectorScan(scan: (typeof INSPECTOR_SCANS)[number]): Control {
     id: `inspector-${scan.type.toLowerCase().replace(/_/g, '-')}`,
     group: 'Inspector',
     label: scan.label,
+    switchedOnBy: serviceSwitch('inspector', (c) => {
+      const field = ({ EC2: 'ec2', ECR: 'ecr', LAMBDA: 'lambda', LAMBDA_CODE: 'lambdaCode' } as const)[scan.type];
+      return c.services.inspector.scanTypes[field] ? undefined : `services.inspector.scanTypes.${field}: true`;
+    }),
     prepare(ctx) {
       const admins = adminRegions(ctx, 'aws_inspector2_delegated_admin_account');
       // Enabler account ids -> how: the admin enables itself; members need an association as well.
@@ -288,6 +319,7 @@ const macie: Control = {
   id: 'macie',
   group: 'Macie',
   label: 'Macie',
+  switchedOnBy: serviceSwitch('macie'),
   prepare(ctx) {
     const admins = adminRegions(ctx, 'aws_macie2_organization_admin_account');
     const own = new Set(ctx.all('aws_macie2_account').filter((m) => (m.body.status ?? 'ENABLED') === 'ENABLED').map((m) => key(m.account, m.region)));
@@ -308,6 +340,7 @@ const accessAnalyzer: Control = {
   id: 'access-analyzer',
   group: 'IAM Access Analyzer',
   label: 'External access analyzer',
+  switchedOnBy: serviceSwitch('accessAnalyzer'),
   prepare(ctx) {
     const analyzers = ctx.all('aws_accessanalyzer_analyzer');
     const org = new Set(analyzers.filter((x) => x.body.type === 'ORGANIZATION').map((x) => x.region));
@@ -318,14 +351,17 @@ const accessAnalyzer: Control = {
 
 // ---------------------------------------------------------------- Firewall Manager
 
-const FMS_POLICY_TYPES: { type: string; label: string }[] = [
-  { type: 'WAFV2', label: 'WAF (web ACLs)' },
-  { type: 'SHIELD_ADVANCED', label: 'Shield Advanced' },
-  { type: 'SECURITY_GROUPS_CONTENT_AUDIT', label: 'Security group content audit' },
-  { type: 'SECURITY_GROUPS_USAGE_AUDIT', label: 'Security group usage audit' },
+type FmsConfig = OrgConfig['firewallManager'];
+
+/** `on`: the config switch of the policy type (path below firewallManager); none: org-guard has no such policy. */
+const FMS_POLICY_TYPES: { type: string; label: string; on?: [keyof FmsConfig, string] }[] = [
+  { type: 'WAFV2', label: 'WAF (web ACLs)', on: ['waf', 'enabled'] },
+  { type: 'SHIELD_ADVANCED', label: 'Shield Advanced', on: ['shieldAdvanced', 'enabled'] },
+  { type: 'SECURITY_GROUPS_CONTENT_AUDIT', label: 'Security group content audit', on: ['securityGroupAudit', 'contentAudit'] },
+  { type: 'SECURITY_GROUPS_USAGE_AUDIT', label: 'Security group usage audit', on: ['securityGroupAudit', 'usageAudit'] },
   { type: 'SECURITY_GROUPS_COMMON', label: 'Common security groups' },
-  { type: 'NETWORK_FIREWALL', label: 'Network Firewall' },
-  { type: 'DNS_FIREWALL', label: 'Route 53 DNS Firewall' },
+  { type: 'NETWORK_FIREWALL', label: 'Network Firewall', on: ['networkFirewall', 'enabled'] },
+  { type: 'DNS_FIREWALL', label: 'Route 53 DNS Firewall', on: ['dnsFirewall', 'enabled'] },
   { type: 'NETWORK_ACL_COMMON', label: 'Network ACLs' },
 ];
 
@@ -340,10 +376,20 @@ export function fmsInScope(policy: Record<string, any>, a: Account): boolean {
 }
 
 function fmsPolicy(t: (typeof FMS_POLICY_TYPES)[number]): Control {
+  const on = t.on;
   return {
     id: `fms-${t.type.toLowerCase().replace(/_/g, '-')}`,
     group: 'Firewall Manager',
     label: t.label,
+    ...(on
+      ? {
+          switchedOnBy: (c: OrgConfig) => {
+            if (!c.firewallManager.enabled) return 'firewallManager.enabled: true';
+            const section = c.firewallManager[on[0]] as unknown as Record<string, unknown>;
+            return section[on[1]] === false ? `firewallManager.${on[0]}.${on[1]}: true` : undefined;
+          },
+        }
+      : { provided: false as const }),
     prepare(ctx) {
       const hasAdmin = ctx.all('aws_fms_admin_account').length > 0;
       const recording = configRecording(ctx);
@@ -404,6 +450,7 @@ const baseline: Control[] = [
     id: 'ebs-encryption',
     group: 'Baseline',
     label: 'EBS encryption by default',
+    switchedOnBy: (c) => (c.baseline.ebsEncryptionByDefault ? undefined : 'baseline.ebsEncryptionByDefault: true'),
     prepare(ctx) {
       const on = new Set(ctx.all('aws_ebs_encryption_by_default').filter((r) => r.body.enabled !== false).map((r) => key(r.account, r.region)));
       return (a, region) => (on.has(key(a.id, region)) ? covered('own setting') : missing());
@@ -443,6 +490,7 @@ const baseline: Control[] = [
     id: 'ebs-snapshot-block-public-access',
     group: 'Baseline',
     label: 'EBS snapshot public sharing blocked',
+    switchedOnBy: (c) => (c.baseline.blockPublicSnapshotSharing ? undefined : 'baseline.blockPublicSnapshotSharing: true'),
     prepare(ctx) {
       const state = new Map(ctx.all('aws_ebs_snapshot_block_public_access').map((r) => [key(r.account, r.region), String(r.body.state)]));
       return (a, region) => {
@@ -455,6 +503,7 @@ const baseline: Control[] = [
     id: 'ami-block-public-access',
     group: 'Baseline',
     label: 'AMI public sharing blocked',
+    switchedOnBy: (c) => (c.baseline.blockPublicSnapshotSharing ? undefined : 'baseline.blockPublicSnapshotSharing: true'),
     prepare(ctx) {
       const on = new Set(ctx.all('aws_ec2_image_block_public_access').filter((r) => r.body.state === 'block-new-sharing').map((r) => key(r.account, r.region)));
       return (a, region) => (on.has(key(a.id, region)) ? covered('own setting') : missing());
@@ -464,6 +513,7 @@ const baseline: Control[] = [
     id: 'config-recorder',
     group: 'Baseline',
     label: 'AWS Config recorder',
+    switchedOnBy: (c) => (c.firewallManager.configRecording.enabled ? undefined : 'firewallManager.configRecording.enabled: true'),
     prepare: configRecording,
   },
 ];
@@ -474,6 +524,7 @@ export const CONTROLS: readonly Control[] = [
     id: 'guardduty',
     group: 'GuardDuty',
     label: 'GuardDuty',
+    switchedOnBy: serviceSwitch('guardDuty'),
     prepare: (ctx) => guardDutyBase(ctx).cell,
   },
   ...GUARDDUTY_PLANS.map(guardDutyPlan),
