@@ -23,7 +23,7 @@ const terraformLog = path.join(work, 'terraform.log');
 function copyProject(): void {
   const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' }).stdout.split('\n');
   for (const file of files.filter(Boolean)) {
-    if (!existsSync(path.join(repo, file))) continue; // deleted in the work tree
+    if (!existsSync(path.join(repo, file)) || file.split('/')[0] === 'node_modules') continue; // deleted in the work tree, or a linked install
     mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
     cpSync(path.join(repo, file), path.join(project, file));
   }
