@@ -21,7 +21,15 @@ const spyLog = path.join(work, 'lookups.log');
 const terraformLog = path.join(work, 'terraform.log');
 
 function copyProject(): void {
-  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' }).stdout.split('\n');
+  const git = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' });
+  if (git.status !== 0) {
+    // not a git checkout: everything but what a clone would not have
+    const skip = new Set(['node_modules', 'dist', 'cdktf.out', 'reports', '.git']);
+    cpSync(repo, project, { recursive: true, filter: (src) => !skip.has(path.relative(repo, src).split(path.sep)[0]) });
+    symlinkSync(path.join(repo, 'node_modules'), path.join(project, 'node_modules'));
+    return;
+  }
+  const files = git.stdout.split('\n');
   for (const file of files.filter(Boolean)) {
     if (!existsSync(path.join(repo, file)) || file.split('/')[0] === 'node_modules') continue; // deleted in the work tree, or a linked install
     mkdirSync(path.dirname(path.join(project, file)), { recursive: true });

@@ -47,6 +47,27 @@ describe('main', () => {
     expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['data-lake', 'log-archive', 'management', 'sandbox', 'security']);
   });
 
+  test('a stack no longer in the config: gone; under the cdktf CLI an empty folder is left for the CLI to delete', () => {
+    // cdktf-cli 0.21 (@cdktf/cli-core synth-stack.js) lists stacks/* before the app runs and rmSync()s the
+    // ones the app no longer has, without `force`: a folder already gone fails the command with ENOENT.
+    const input = minimalInput();
+    input.accounts.members = [{ name: 'keep', id: '555555555555' }, { name: 'drop', id: '666666666666' }];
+    for (const cli of [false, true]) {
+      const out = scratch();
+      const env = cli ? { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' } : {};
+      expect(runMain(stringify(input), out, env).status).toBe(0);
+      const fewer = minimalInput();
+      fewer.accounts.members = [{ name: 'keep', id: '555555555555' }];
+      const run = runMain(stringify(fewer), out, env);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('removed drop (no longer in the config)');
+      const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+      expect(Object.keys(manifest.stacks)).not.toContain('drop');
+      if (cli) expect(readdirSync(path.join(out, 'stacks', 'drop'))).toEqual([]);
+      else expect(existsSync(path.join(out, 'stacks', 'drop'))).toBe(false);
+    }
+  });
+
   test('a bad config exits non-zero, lists every problem with its path, and writes nothing', () => {
     const input = minimalInput();
     input.organization.regions = ['us-east-1', 'us-east-1'];
