@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -66,6 +66,21 @@ describe('main', () => {
       if (cli) expect(readdirSync(path.join(out, 'stacks', 'drop'))).toEqual([]);
       else expect(existsSync(path.join(out, 'stacks', 'drop'))).toBe(false);
     }
+  });
+
+  test('Terraform is asked for its version once per synth, and not at all when the npm script already checked', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-tf-'));
+    const log = path.join(dir, 'calls.log');
+    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(path.join(dir, 'terraform'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${real} "$@"\n`);
+    chmodSync(path.join(dir, 'terraform'), 0o755);
+    const PATH = `${dir}${path.delimiter}${process.env.PATH}`;
+    // the bundled example has import blocks (organization, detectors): cdktf checks Terraform >= 1.5 for them
+    expect(runMain(null, scratch(), { PATH }).status).toBe(0);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['version -json']);
+    rmSync(log);
+    expect(runMain(null, scratch(), { PATH, ORG_GUARD_TERRAFORM_VERSION: '1.11.4' }).status).toBe(0);
+    expect(existsSync(log)).toBe(false);
   });
 
   test('a bad config exits non-zero, lists every problem with its path, and writes nothing', () => {
