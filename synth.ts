@@ -23,12 +23,6 @@ export interface SynthOptions {
   workerScript?: string;
 }
 
-/**
- * Synthesizes every stack into a scratch directory beside the output and swaps it in only when all were
- * written: a failure part-way leaves the previous output untouched, never a mix of old and new stacks.
- * Large organizations are split across processes by stack (member stacks are independent: names that
- * cross stacks are derived from the config, never cdktf cross-stack references).
- */
 export interface SynthResult {
   /** Stacks written, in app order. */
   stacks: string[];
@@ -36,6 +30,12 @@ export interface SynthResult {
   removed: string[];
 }
 
+/**
+ * Synthesizes every stack into a scratch directory beside the output and swaps it in only when all were
+ * written: a failure part-way leaves the previous output untouched, never a mix of old and new stacks.
+ * Large organizations are split across processes by stack (member stacks are independent: names that
+ * cross stacks are derived from the config, never cdktf cross-stack references).
+ */
 export async function synthOrganization(
   build: (outdir: string) => App,
   outdir: string = outdirFromEnv(),
