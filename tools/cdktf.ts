@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { ConfigError, loadConfig } from '../config/load';
+import { constants } from 'node:os';
+import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../config/load';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
 
 /**
@@ -11,7 +12,7 @@ import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '
  *   `[ERROR]` and on a non-zero exit repeats its whole output inside "cdktf encountered an error while
  *   synthesizing" (@cdktf/cli-core synth-stack.js). So the config and Terraform are checked here first.
  */
-export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
   if (!command) {
     console.error('usage: node dist/tools/cdktf.js <synth|list|diff|deploy|destroy|output> [cdktf arguments]');
@@ -19,7 +20,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
   }
   let terraformVersion: string;
   try {
-    loadConfig();
+    const file = configPathFromEnv(env);
+    loadConfig(file, displayPath(file, env));
     terraformVersion = requireTerraform(env);
   } catch (e) {
     // Known problems as themselves; anything else as one line, never a stack trace.
@@ -27,12 +29,27 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     return 1;
   }
   const cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
-  const run = spawnSync(process.execPath, [cli, command, ...args], {
+  const child = spawn(process.execPath, [cli, command, ...args], {
     stdio: 'inherit',
     env: { ...env, CHECKPOINT_DISABLE: '1', [TERRAFORM_VERSION_ENV]: terraformVersion },
   });
-  if (run.error) throw run.error;
-  return run.status ?? 1;
+  // Ctrl-C reaches the CLI (and Terraform) from the terminal itself: wait for them to stop cleanly
+  // instead of dying first; a SIGTERM sent to this process alone is passed on.
+  const ignore = () => undefined;
+  const forward = () => child.kill('SIGTERM');
+  process.on('SIGINT', ignore).on('SIGTERM', forward);
+  return new Promise((resolve) => {
+    child.on('error', (e) => {
+      console.error(`org-guard: cannot run the cdktf CLI: ${e.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore).off('SIGTERM', forward);
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
