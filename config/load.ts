@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isMap, isNode, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isCollection, isMap, isNode, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type OrgConfig } from './schema';
 
@@ -75,9 +75,24 @@ export function parseConfig(text: string, file = '<inline>'): OrgConfig {
       })),
     );
   }
+  const keyProblems: ConfigProblem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        const line = pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : undefined;
+        keyProblems.push({ path: '', line, message: 'a key must be a plain name, not a list or mapping (`? [a, b]: ...`)' });
+      }
+    },
+  });
+  if (keyProblems.length > 0) throw new ConfigError(file, keyProblems);
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    // Only what JSON can hold: a `!!binary` or `!!timestamp` value reads as a string the schema rejects.
+    raw = doc.toJS({
+      maxAliasCount: MAX_ALIAS_EXPANSION,
+      reviver: (_key, value) =>
+        value instanceof Uint8Array ? '(binary data)' : value instanceof Date ? value.toISOString() : value instanceof Map || value instanceof Set ? [...value] : value,
+    });
   } catch (e) {
     throw new ConfigError(file, [{ path: '', message: aliasProblem(e) }]);
   }

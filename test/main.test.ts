@@ -97,6 +97,26 @@ describe('main', () => {
     expect(readdirSync(path.dirname(out)).filter((f) => f.startsWith('cdktf.out'))).toEqual([]);
   });
 
+  test('no config prints a stack trace or a Node warning: odd YAML is a config problem like any other', () => {
+    const odd = [
+      'organization: !!binary aGVsbG8=\n',
+      '? [a, b]\n: c\n',
+      'a: *nowhere\n',
+      '<<: 5\n',
+      ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((l, i) => `${l}: &${l} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n'),
+      stringify({ ...minimalInput(), accounts: { ...minimalInput().accounts, members: [7, null, { name: 'x', id: '555555555555', ou: 5 }] } }),
+      '\u0000\u0001binary',
+    ];
+    for (const text of odd) {
+      const out = scratch();
+      const run = runMain(text, out);
+      expect([text, run.status]).toEqual([text, 1]);
+      expect(run.stderr).toMatch(/problems? in the organization config/);
+      expect(run.stderr).not.toMatch(/\n\s+at |Warning:|Error:/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   test('malformed YAML exits non-zero and writes nothing', () => {
     const out = scratch();
     const run = runMain('organization: [\n', out);
