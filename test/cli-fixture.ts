@@ -38,24 +38,35 @@ function copyProject(): void {
   symlinkSync(path.join(repo, 'node_modules'), path.join(project, 'node_modules'));
 }
 
-/** Records every host name a node process looks up (telemetry would be one) and lets the lookup go on. */
+/**
+ * Records every host name a node process looks up (telemetry would be one). HashiCorp's checkpoint host is
+ * refused after it is recorded, so not even the deliberate "before" case of the test sends anything.
+ */
 function writeSpy(): string {
   const spy = path.join(work, 'spy.js');
   writeFileSync(spy, `
 const dns = require('dns'); const fs = require('fs');
 const log = (h) => { try { fs.appendFileSync(${JSON.stringify(spyLog)}, String(h) + '\\n'); } catch {} };
-const lookup = dns.lookup; dns.lookup = function (h, ...rest) { log(h); return lookup.call(this, h, ...rest); };
-const p = dns.promises.lookup; dns.promises.lookup = function (h, ...rest) { log(h); return p.call(this, h, ...rest); };
+const refused = (h) => String(h).includes('checkpoint-api.hashicorp.com');
+const fail = (h) => Object.assign(new Error('getaddrinfo ENOTFOUND ' + h), { code: 'ENOTFOUND', hostname: h });
+const lookup = dns.lookup;
+dns.lookup = function (h, ...rest) {
+  log(h);
+  if (refused(h)) { const cb = rest[rest.length - 1]; return process.nextTick(() => cb(fail(h))); }
+  return lookup.call(this, h, ...rest);
+};
+const p = dns.promises.lookup;
+dns.promises.lookup = function (h, ...rest) { log(h); return refused(h) ? Promise.reject(fail(h)) : p.call(this, h, ...rest); };
 `);
   return spy;
 }
 
-/** A `terraform` in front of the real one that records whether its update check was off. */
+/** A `terraform` in front of the real one that records whether its update check was off (and then turns it off). */
 function writeTerraformShim(): string {
   const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
   const dir = path.join(work, 'shim');
   mkdirSync(dir);
-  writeFileSync(path.join(dir, 'terraform'), `#!/bin/sh\necho "CHECKPOINT_DISABLE=\${CHECKPOINT_DISABLE:-unset} $*" >> ${terraformLog}\nexec ${real} "$@"\n`);
+  writeFileSync(path.join(dir, 'terraform'), `#!/bin/sh\necho "CHECKPOINT_DISABLE=\${CHECKPOINT_DISABLE:-unset} $*" >> ${terraformLog}\nCHECKPOINT_DISABLE=1 exec ${real} "$@"\n`);
   chmodSync(path.join(dir, 'terraform'), 0o755);
   return dir;
 }
