@@ -78,7 +78,9 @@ export function main(
     }
     const coverage = computeCoverage(config, readSynthesized(outdir));
     const relative = path.relative(process.cwd(), outdir);
-    const source = scratch ? `a fresh synth of ${path.relative(process.cwd(), configFile) || configFile}` : relative && !relative.startsWith('..') ? relative : outdir;
+    const source = scratch
+      ? `a fresh synth of \`${path.relative(process.cwd(), configFile) || configFile}\``
+      : `the synthesized stacks in \`${relative && !relative.startsWith('..') ? relative : outdir}\``;
     mkdirSync(reportDir, { recursive: true });
     const mdFile = path.join(reportDir, 'coverage.md');
     const htmlFile = path.join(reportDir, 'coverage.html');

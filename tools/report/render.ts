@@ -38,6 +38,7 @@ function md(text: string): string {
 export interface MarkdownOptions {
   /** Per-account tables: all (default), only accounts with a gap, or none (summary only). */
   details?: 'all' | 'gaps' | 'none';
+  /** Where the stacks came from, a phrase with `code` spans: "the synthesized stacks in `cdktf.out`". */
   source?: string;
 }
 
@@ -49,7 +50,7 @@ export function renderMarkdown(cov: Coverage, options: MarkdownOptions = {}): st
   out.push(
     `Organization \`${cov.organizationId}\`: ${cov.accounts.length} accounts x ${cov.regions.length} governed regions x ${cov.controls.length} controls ` +
       `= ${all.length} cells: **${totals(t)}**.` +
-      (options.source ? ` Computed from the synthesized stacks in \`${options.source}\`.` : ''),
+      (options.source ? ` Computed from ${options.source}.` : ''),
     '',
     `Legend: ${SYMBOL.covered} covered · ${SYMBOL.partial} partial · ${SYMBOL.missing} not covered (the cell says what to change) · ` +
       `${SYMBOL.na} not provided by org-guard (no config key deploys it). Summary cells count covered accounts. ` +
@@ -170,7 +171,7 @@ td.sum + td:not(.sum), th.a { border-left: 2px solid #57606a; }
 <h1>org-guard coverage: ${esc(cov.organizationId)}</h1>
 <p class="meta">${cov.accounts.length} accounts × ${cov.regions.length} governed regions × ${cov.controls.length} controls = ${all.length} cells:
 <b>${t.covered} covered</b>, <b>${t.partial} partial</b>, <b>${t.missing} not covered</b>${t.na ? `, ${t.na} not provided by org-guard` : ''}.
-${options.source ? `Computed from the synthesized stacks in <code>${esc(options.source)}</code>.` : ''}
+${options.source ? `Computed from ${esc(options.source).replace(/`([^`]+)`/g, '<code>$1</code>')}.` : ''}
 ${options.generatedAt ? `Generated ${esc(options.generatedAt)}.` : ''}</p>
 <p class="legend"><span class="covered">${HTML_SYMBOL.covered}</span> covered · <span class="partial">${HTML_SYMBOL.partial}</span> partial · <span class="missing">${HTML_SYMBOL.missing}</span> not covered (the cell says what to change) · <span class="na">${HTML_SYMBOL.na}</span> not provided by org-guard. Accounts with the same coverage in every cell share one column block (the list of its accounts is below the table). Hover a cell for how the account is covered (organization auto-enable or its own resource) or what is missing. The first column group counts covered accounts per region.</p>
 ${warnings}
