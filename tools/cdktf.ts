@@ -5,7 +5,7 @@ import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../conf
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
 
 /**
- * `npm run synth|list|diff|deploy -- [args]`: the cdktf CLI with two things it cannot do itself.
+ * `npm run synth|list|diff|deploy|destroy -- [args]`: the cdktf CLI with two things it cannot do itself.
  * - No telemetry: cdktf-cli reads its opt-out only from the environment (CHECKPOINT_DISABLE, no cdktf.json
  *   switch; @cdktf/commons checkpoint.js), and Terraform honours the same variable.
  * - A bad config or Terraform is reported once, as itself: the CLI prints every stderr line of the app as
@@ -19,16 +19,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
   let terraformVersion: string;
+  let cli: string;
   try {
     const file = configPathFromEnv(env);
     loadConfig(file, displayPath(file, env));
     terraformVersion = requireTerraform(env);
+    cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
   } catch (e) {
     // Known problems as themselves; anything else as one line, never a stack trace.
     console.error(e instanceof ConfigError || e instanceof TerraformVersionError ? e.message : `org-guard: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
   const child = spawn(process.execPath, [cli, command, ...args], {
     stdio: 'inherit',
     env: { ...env, CHECKPOINT_DISABLE: '1', [TERRAFORM_VERSION_ENV]: terraformVersion },
