@@ -1,24 +1,48 @@
+import * as path from 'node:path';
 import { App } from 'cdktf';
-import { ConfigError, loadConfig } from './config/load';
+import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';
 import { buildApp } from './app';
-import { SHARD_ENV, tuneCdktf, synthOrganization } from './synth';
+import { SHARD_ENV, knownTerraformVersion, outdirFromEnv, tuneCdktf, synthOrganization } from './synth';
+import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from './terraform';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
+// Messages go to stdout: the cdktf CLI prints each line the app writes to stderr as `[ERROR]`.
 async function main(): Promise<void> {
   tuneCdktf();
   // cdktf runs `terraform version` to validate import blocks; no update check over the network.
   process.env.CHECKPOINT_DISABLE ??= '1';
-  const config = loadConfig();
+  const worker = Boolean(process.env[SHARD_ENV]);
   // Parallel-synth workers load the same config: only the parent speaks.
-  if (!process.env[SHARD_ENV]) for (const w of configWarnings(config)) console.error(`warning: ${w}`);
-  await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
+  if (!worker) console.log(describeConfigSource());
+  const config = loadConfig();
+  // Checked once: workers inherit the answer.
+  knownTerraformVersion((process.env[TERRAFORM_VERSION_ENV] = requireTerraform()));
+  if (!worker) for (const w of configWarnings(config)) console.log(`warning: ${w}`);
+  const result = await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
     stackCount: config.accounts.members.length + 3,
     workers: process.env.ORG_GUARD_SYNTH_WORKERS ? Number(process.env.ORG_GUARD_SYNTH_WORKERS) : undefined,
   });
+  if (!worker) console.log(wroteLine(result.stacks, result.removed));
 }
 
-main().catch((e) => {
-  console.error(e instanceof ConfigError ? e.message : e);
+/** Names every stack of a small organization; a large one is summarized. */
+function wroteLine(stacks: string[], removed: string[]): string {
+  const relative = path.relative(process.cwd(), outdirFromEnv());
+  const where = path.join(relative && !relative.startsWith('..') ? relative : outdirFromEnv(), 'stacks');
+  const names = stacks.length <= 12 ? stacks.join(', ') : `${stacks.slice(0, 3).join(', ')} and ${stacks.length - 3} member stacks`;
+  const gone = removed.length === 0 ? '' : `; removed ${removed.length <= 12 ? removed.join(', ') : `${removed.length} stacks`} (no longer in the config)`;
+  return `wrote ${stacks.length} stack${stacks.length === 1 ? '' : 's'} to ${where}: ${names}${gone}`;
+}
+
+main().catch((e: unknown) => {
+  // Known problems print as themselves; anything else still names the config and never a stack trace.
+  if (e instanceof ConfigError || e instanceof TerraformVersionError) console.error(e.message);
+  else {
+    const detail = e instanceof Error ? e.message : String(e);
+    console.error(`synth failed with ${displayPath(configPathFromEnv())}: ${detail}`);
+    if (process.env.ORG_GUARD_DEBUG === '1' && e instanceof Error) console.error(e.stack);
+    else console.error('(set ORG_GUARD_DEBUG=1 for the stack trace)');
+  }
   process.exit(1);
 });

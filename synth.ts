@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
@@ -23,6 +23,13 @@ export interface SynthOptions {
   workerScript?: string;
 }
 
+export interface SynthResult {
+  /** Stacks written, in app order. */
+  stacks: string[];
+  /** Stacks of the previous output that are gone. */
+  removed: string[];
+}
+
 /**
  * Synthesizes every stack into a scratch directory beside the output and swaps it in only when all were
  * written: a failure part-way leaves the previous output untouched, never a mix of old and new stacks.
@@ -33,12 +40,12 @@ export async function synthOrganization(
   build: (outdir: string) => App,
   outdir: string = outdirFromEnv(),
   options: SynthOptions = {},
-): Promise<void> {
+): Promise<SynthResult> {
   const shardSpec = process.env[SHARD_ENV];
   if (shardSpec) {
     const [shard, shards] = shardSpec.split('/').map(Number);
     writeShard(build(outdir), shard, shards);
-    return;
+    return { stacks: [], removed: [] };
   }
 
   const scratch = `${outdir}.partial-${process.pid}`;
@@ -49,8 +56,10 @@ export async function synthOrganization(
   const children = Array.from({ length: workers - 1 }, (_, i) =>
     runWorker(options.workerScript ?? process.argv[1], scratch, i + 1, workers),
   );
+  let stacks: string[];
   try {
     const app = build(scratch);
+    stacks = stacksOf(app).map((stack) => stack.node.id);
     if (workers <= 1) {
       app.synth();
     } else {
@@ -63,7 +72,23 @@ export async function synthOrganization(
     rmSync(scratch, { recursive: true, force: true });
     throw e;
   }
-  swapIn(scratch, outdir);
+  return { stacks, removed: swapIn(scratch, outdir) };
+}
+
+/**
+ * The cdktf CLI lists `stacks/*` before it runs the app and afterwards deletes the folders of stacks the
+ * app no longer has, with `rmSync` and no `force` (cdktf-cli 0.21, @cdktf/cli-core synth-stack.js): a
+ * folder the swap already took away fails the whole command with ENOENT. So under the CLI each removed
+ * stack keeps an empty folder for the CLI to delete; the manifest never lists it.
+ */
+export function underCdktfCli(env: NodeJS.ProcessEnv = process.env): boolean {
+  // set only by the CLI's synth step (synth-stack.js), for every command that synthesizes
+  return env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS === 'true';
+}
+
+function stackDirs(outdir: string): string[] {
+  const dir = path.join(outdir, 'stacks');
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
 }
 
 function stacksOf(app: App): TerraformStack[] {
@@ -112,15 +137,20 @@ function mergeShardManifests(outdir: string, app: App, shards: number): void {
   app.manifest.writeToFile();
 }
 
-function swapIn(scratch: string, outdir: string): void {
+/** Returns the stacks of the previous output that the new one no longer has. */
+function swapIn(scratch: string, outdir: string): string[] {
   const previous = `${outdir}.previous-${process.pid}`;
   const hadOutput = existsSync(outdir);
+  const written = new Set(stackDirs(scratch));
+  const removed = stackDirs(outdir).filter((stack) => !written.has(stack));
   if (hadOutput) {
     carryOverTerraformState(outdir, scratch);
+    if (underCdktfCli()) for (const stack of removed) mkdirSync(path.join(scratch, 'stacks', stack), { recursive: true });
     renameSync(outdir, previous);
   }
   renameSync(scratch, outdir);
   if (hadOutput) rmSync(previous, { recursive: true, force: true });
+  return removed;
 }
 
 /** Keeps each stack's `.terraform` directory and dependency lock file across syntheses, as cdktf does. */
@@ -141,7 +171,8 @@ function carryOverTerraformState(from: string, to: string): void {
  * - A full stack trace for every token (each nested block of each resource), kept only to decorate
  *   token error messages: at 100,000+ resources that was most of the build time.
  * - `terraform version` run once per import block to check Terraform >= 1.5: the answer cannot change
- *   within one synth, so it is asked once per command.
+ *   within one synth, so it is asked once per command, and not at all once main.ts has checked the
+ *   version itself (`knownTerraformVersion`).
  * Both patch modules of the pinned cdktf 0.21.0, whose callers read these members at call time.
  */
 export function tuneCdktf(env: NodeJS.ProcessEnv = process.env): void {
@@ -158,12 +189,32 @@ export function tuneCdktf(env: NodeJS.ProcessEnv = process.env): void {
   const answers = new Map<string, string[]>();
   ValidateBinaryVersion.prototype.validate = function (this: BinaryVersionCheck) {
     const key = `${this.versionCommand}\0${this.versionConstraint}\0${this.hint ?? ''}`;
-    if (!answers.has(key)) answers.set(key, check.call(this));
+    if (!answers.has(key)) answers.set(key, answerFromKnown(this) ?? check.call(this));
     return answers.get(key)!;
   };
 }
 
+let terraformVersion: string | undefined;
+
+/** The Terraform version main.ts found (terraform.ts): cdktf's own checks are answered from it. */
+export function knownTerraformVersion(version: string): void {
+  terraformVersion = version;
+}
+
+function answerFromKnown(v: BinaryVersionCheck): string[] | undefined {
+  if (!terraformVersion || v.binary !== (process.env.TERRAFORM_BINARY_NAME || 'terraform')) return undefined;
+  // cdktf's own semver, as ValidateBinaryVersion uses it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const semver = require(require.resolve('semver', { paths: [path.dirname(require.resolve('cdktf'))] })) as {
+    satisfies(version: string, range: string): boolean;
+  };
+  return semver.satisfies(terraformVersion, v.versionConstraint)
+    ? []
+    : [`${v.binary} version ${terraformVersion} is lower than the required version ${v.versionConstraint} for this construct. ${v.hint ?? ''}`];
+}
+
 interface BinaryVersionCheck {
+  binary: string;
   versionCommand: string;
   versionConstraint: string;
   hint?: string;

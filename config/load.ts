@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isMap, isNode, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isCollection, isMap, isNode, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type OrgConfig } from './schema';
 
@@ -27,25 +27,44 @@ export class ConfigError extends Error {
   }
 }
 
-/** The config file to use: `ORG_CONFIG` if set, else the bundled example. */
+/**
+ * The config file to use: `ORG_CONFIG` if set, else the bundled example. A relative ORG_CONFIG is read
+ * from the folder the user typed the command in: npm runs scripts from the project root and says where
+ * it was started in INIT_CWD (`cd config && ORG_CONFIG=examples/full.yaml npm run synth`).
+ */
 export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.ORG_CONFIG || DEFAULT_CONFIG_PATH);
+  return env.ORG_CONFIG ? path.resolve(env.INIT_CWD || process.cwd(), env.ORG_CONFIG) : path.resolve(DEFAULT_CONFIG_PATH);
 }
 
-export function loadConfig(file: string = configPathFromEnv()): OrgConfig {
+/** The file as the user sees it: relative to the folder the command was typed in when it lies below it. */
+export function displayPath(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  const relative = path.relative(env.INIT_CWD || process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** One line for the synth output: which file was read, and why (the bundled example when ORG_CONFIG is unset). */
+export function describeConfigSource(env: NodeJS.ProcessEnv = process.env): string {
+  const shown = displayPath(configPathFromEnv(env), env);
+  if (env.ORG_CONFIG) return `config: ${shown} (ORG_CONFIG)`;
+  const why = env.ORG_CONFIG === '' ? 'ORG_CONFIG is empty' : 'ORG_CONFIG is not set';
+  return `config: ${shown}, the bundled example (${why}; export ORG_CONFIG=path/to/org.yaml for your organization)`;
+}
+
+export function loadConfig(file: string = configPathFromEnv(), shown: string = displayPath(file)): OrgConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); set ORG_CONFIG to an existing YAML file` }]);
+    throw new ConfigError(shown, [{ path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); set ORG_CONFIG to an existing YAML file` }]);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, shown);
 }
 
 /** Parses and validates config text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, file = '<inline>'): OrgConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  // Merge keys (`<<: *defaults`) as people write them, although YAML 1.2 dropped them.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
@@ -56,7 +75,27 @@ export function parseConfig(text: string, file = '<inline>'): OrgConfig {
       })),
     );
   }
-  const raw: unknown = doc.toJS();
+  const keyProblems: ConfigProblem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        const line = pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : undefined;
+        keyProblems.push({ path: '', line, message: 'a key must be a plain name, not a list or mapping (`? [a, b]: ...`)' });
+      }
+    },
+  });
+  if (keyProblems.length > 0) throw new ConfigError(file, keyProblems);
+  let raw: unknown;
+  try {
+    // Only what JSON can hold: a `!!binary` or `!!timestamp` value reads as a string the schema rejects.
+    raw = doc.toJS({
+      maxAliasCount: MAX_ALIAS_EXPANSION,
+      reviver: (_key, value) =>
+        value instanceof Uint8Array ? '(binary data)' : value instanceof Date ? value.toISOString() : value instanceof Map || value instanceof Set ? [...value] : value,
+    });
+  } catch (e) {
+    throw new ConfigError(file, [{ path: '', message: aliasProblem(e) }]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [{ path: '', message: 'the file must be a YAML mapping with at least the keys organization and accounts' }]);
   }
@@ -65,6 +104,21 @@ export function parseConfig(text: string, file = '<inline>'): OrgConfig {
     throw new ConfigError(file, result.error.issues.map((issue) => toProblem(issue, doc, lineCounter)));
   }
   return result.data;
+}
+
+/**
+ * yaml's guard against alias bombs (a few aliases that expand to billions of nodes) counts every use of
+ * an anchor times what it expands to; its default of 100 refuses 150 members sharing `email: *mail`.
+ * 100,000 expanded nodes per anchor admits any real organization and still stops an exponential bomb.
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
+function aliasProblem(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/Excessive alias count/.test(message)) {
+    return `the aliases (*name) of this file expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values, which looks like a YAML alias bomb; write the values out or use fewer nested aliases`;
+  }
+  return `malformed YAML: ${message.split('\n')[0]}`;
 }
 
 function toProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigProblem {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
-import { accountId, crossCheck, emailAddress, fail, orRequired, stackName, strictObject } from './zod-helpers';
+import { accountId, crossCheck, emailAddress, fail, orRequired, stackName, strictObject, validRegions, type ValidAt } from './zod-helpers';
 import { servicesSchema, checkServices } from './sections/services';
 import { loggingSchema, checkLogging } from './sections/logging';
 import { firewallManagerSchema, checkFirewallManager } from './sections/firewall-manager';
@@ -202,19 +202,28 @@ export type MemberAccount = OrgConfig['accounts']['members'][number];
 
 // Refinements sit on the smallest object that holds their data, so one bad section does not hide
 // the cross-field problems of another (zod skips a refinement when its object already has issues).
-function checkOrganization(org: OrgConfig['organization'], ctx: z.RefinementCtx): void {
-  const { regions, homeRegion, organizationalUnits } = org;
-  if (regions.length === 0) {
+function checkOrganization(org: OrgConfig['organization'], ctx: z.RefinementCtx, valid: ValidAt): void {
+  const { homeRegion, organizationalUnits } = org;
+  // Only values that passed their own schema are compared: a string for the list is one problem, not one per letter.
+  const regions = validRegions(org.regions, valid, 'regions');
+  if (regions === undefined) return checkOus(organizationalUnits, ctx, valid);
+  if (org.regions.length === 0) {
     fail(ctx, ['regions'], 'the list of governed regions is empty; list at least the home region');
   }
   const seen = new Set<string>();
-  regions.forEach((r, i) => {
+  org.regions.forEach((r, i) => {
+    if (!valid('regions', i)) return;
     if (seen.has(r)) fail(ctx, ['regions', i], `region "${r}" is listed twice; each governed region once`);
     seen.add(r);
   });
-  if (regions.length > 0 && !regions.includes(homeRegion)) {
+  if (regions.length > 0 && regions.length === org.regions.length && valid('homeRegion') && !regions.includes(homeRegion)) {
     fail(ctx, ['homeRegion'], `home region "${homeRegion}" is not in organization.regions; add it there`);
   }
+  checkOus(organizationalUnits, ctx, valid);
+}
+
+function checkOus(organizationalUnits: OrgConfig['organization']['organizationalUnits'], ctx: z.RefinementCtx, valid: ValidAt): void {
+  if (!valid('organizationalUnits')) return;
   checkUnique(ctx, organizationalUnits.map((u) => u.name), ['organizationalUnits'], 'name', 'OU name');
   checkUnique(ctx, organizationalUnits.map((u) => u.id), ['organizationalUnits'], 'id', 'OU id');
 }

@@ -5,6 +5,9 @@ z.config({
   customError: (issue) => {
     if (issue.code === 'invalid_type' && issue.input === undefined) return `required (${issue.expected}) but missing`;
     if (issue.input === undefined && issue.code !== 'custom' && issue.code !== 'unrecognized_keys') return 'required but missing';
+    if (issue.code === 'invalid_type' && issue.expected === 'array' && typeof issue.input === 'string') {
+      return `expected a list, got string ${JSON.stringify(issue.input)}; write [${issue.input}]`;
+    }
     if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
     return undefined;
   },
@@ -64,22 +67,54 @@ export type RefineCtx = z.RefinementCtx;
 
 /** Adds an issue at a path of the config file. */
 export function fail(ctx: RefineCtx, path: (string | number)[], message: string): void {
-  ctx.addIssue({ code: 'custom', path, message });
+  ctx.addIssue({ code: 'custom', path, message, params: { crossCheck: true } });
+}
+
+/**
+ * Whether the value at a path (relative to the object the rule checks) passed its own schema: no type,
+ * enum or format problem at the path, inside it or at a parent. Problems found by other cross-field
+ * rules do not count: they say two valid values disagree, not that a value is malformed.
+ */
+export type ValidAt = (...path: (string | number)[]) => boolean;
+
+type Issue = { path?: PropertyKey[]; params?: { crossCheck?: boolean } };
+
+function validAt(issues: readonly Issue[]): ValidAt {
+  const failed = issues.filter((i) => !i.params?.crossCheck).map((i) => i.path ?? []);
+  return (...path) =>
+    !failed.some((f) => {
+      const n = Math.min(f.length, path.length);
+      for (let k = 0; k < n; k++) if (f[k] !== path[k]) return false;
+      return true;
+    });
 }
 
 /**
  * Cross-field rules run even when some fields already failed, so one run reports every problem.
- * The value may then hold raw, unvalidated input: a rule that trips over it has nothing to add.
+ * The value may then hold raw, unvalidated input: a rule asks `valid(path)` before it reasons about a
+ * value (one mistake, one problem), and a rule that still trips over raw input has nothing to add.
  */
-export function crossCheck<T>(rule: (value: T, ctx: RefineCtx) => void) {
+export function crossCheck<T>(rule: (value: T, ctx: RefineCtx, valid: ValidAt) => void) {
   return [
     (value: T, ctx: RefineCtx) => {
       try {
-        rule(value, ctx);
+        rule(value, ctx, validAt((ctx as unknown as { issues?: Issue[] }).issues ?? []));
       } catch {
         // the malformed field is reported by its own schema
       }
     },
     { when: () => true },
   ] as const;
+}
+
+/** The entries of a region list that are real region names; undefined when the value is not a list at all. */
+export function validRegions(regions: unknown, valid: ValidAt, ...at: (string | number)[]): string[] | undefined {
+  if (!Array.isArray(regions)) return undefined;
+  return regions.filter((r, i): r is string => typeof r === 'string' && valid(...at, i));
+}
+
+/** The whole list when every entry is a real region: a list with a bad entry cannot say what is "not governed". */
+export function completeRegions(regions: unknown, valid: ValidAt, ...at: (string | number)[]): string[] | undefined {
+  const good = validRegions(regions, valid, ...at);
+  return good && good.length === (regions as unknown[]).length ? good : undefined;
 }

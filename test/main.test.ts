@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -18,8 +18,8 @@ function runMain(configText: string | null, outdir: string, extraEnv: NodeJS.Pro
   return spawnSync(process.execPath, ['dist/main.js'], { env, encoding: 'utf8' });
 }
 
-const nonWarnings = (stderr: string) => stderr.split('\n').filter((l) => l && !l.startsWith('warning: '));
-const warnings = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('warning: '));
+// Warnings go to stdout: the cdktf CLI prints every stderr line of the app as [ERROR].
+const warnings = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('warning: '));
 
 const scratch = () => path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-main-')), 'cdktf.out');
 
@@ -27,8 +27,10 @@ describe('main', () => {
   test('synthesizes the bundled example by default', () => {
     const out = scratch();
     const run = runMain(null, out);
-    expect(nonWarnings(run.stderr)).toEqual([]);
+    expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+    expect(run.stdout).toContain('config: config/organization.yaml, the bundled example (ORG_CONFIG is not set');
+    expect(run.stdout).toMatch(/wrote 4 stacks to .*stacks: log-archive, management, security, workload-prod\n/);
     expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['log-archive', 'management', 'security', 'workload-prod']);
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.stacks.management.dependencies).toEqual(['log-archive']);
@@ -45,6 +47,42 @@ describe('main', () => {
     expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['data-lake', 'log-archive', 'management', 'sandbox', 'security']);
   });
 
+  test('a stack no longer in the config: gone; under the cdktf CLI an empty folder is left for the CLI to delete', () => {
+    // cdktf-cli 0.21 (@cdktf/cli-core synth-stack.js) lists stacks/* before the app runs and rmSync()s the
+    // ones the app no longer has, without `force`: a folder already gone fails the command with ENOENT.
+    const input = minimalInput();
+    input.accounts.members = [{ name: 'keep', id: '555555555555' }, { name: 'drop', id: '666666666666' }];
+    for (const cli of [false, true]) {
+      const out = scratch();
+      const env = cli ? { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' } : {};
+      expect(runMain(stringify(input), out, env).status).toBe(0);
+      const fewer = minimalInput();
+      fewer.accounts.members = [{ name: 'keep', id: '555555555555' }];
+      const run = runMain(stringify(fewer), out, env);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('removed drop (no longer in the config)');
+      const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+      expect(Object.keys(manifest.stacks)).not.toContain('drop');
+      if (cli) expect(readdirSync(path.join(out, 'stacks', 'drop'))).toEqual([]);
+      else expect(existsSync(path.join(out, 'stacks', 'drop'))).toBe(false);
+    }
+  });
+
+  test('Terraform is asked for its version once per synth, and not at all when the npm script already checked', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-tf-'));
+    const log = path.join(dir, 'calls.log');
+    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(path.join(dir, 'terraform'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${real} "$@"\n`);
+    chmodSync(path.join(dir, 'terraform'), 0o755);
+    const PATH = `${dir}${path.delimiter}${process.env.PATH}`;
+    // the bundled example has import blocks (organization, detectors): cdktf checks Terraform >= 1.5 for them
+    expect(runMain(null, scratch(), { PATH }).status).toBe(0);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['version -json']);
+    rmSync(log);
+    expect(runMain(null, scratch(), { PATH, ORG_GUARD_TERRAFORM_VERSION: '1.11.4' }).status).toBe(0);
+    expect(existsSync(log)).toBe(false);
+  });
+
   test('a bad config exits non-zero, lists every problem with its path, and writes nothing', () => {
     const input = minimalInput();
     input.organization.regions = ['us-east-1', 'us-east-1'];
@@ -57,6 +95,26 @@ describe('main', () => {
     expect(run.stderr).toMatch(/accounts\.members\[0\]\.id: account id must be exactly 12 digits/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(path.dirname(out)).filter((f) => f.startsWith('cdktf.out'))).toEqual([]);
+  });
+
+  test('no config prints a stack trace or a Node warning: odd YAML is a config problem like any other', () => {
+    const odd = [
+      'organization: !!binary aGVsbG8=\n',
+      '? [a, b]\n: c\n',
+      'a: *nowhere\n',
+      '<<: 5\n',
+      ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((l, i) => `${l}: &${l} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n'),
+      stringify({ ...minimalInput(), accounts: { ...minimalInput().accounts, members: [7, null, { name: 'x', id: '555555555555', ou: 5 }] } }),
+      '\u0000\u0001binary',
+    ];
+    for (const text of odd) {
+      const out = scratch();
+      const run = runMain(text, out);
+      expect([text, run.status]).toEqual([text, 1]);
+      expect(run.stderr).toMatch(/problems? in the organization config/);
+      expect(run.stderr).not.toMatch(/\n\s+at |Warning:|Error:/);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 
   test('malformed YAML exits non-zero and writes nothing', () => {
@@ -74,9 +132,9 @@ describe('main', () => {
     const parallel = scratch();
     expect(runMain(stringify(input), single, { ORG_GUARD_SYNTH_WORKERS: '1' }).status).toBe(0);
     const run = runMain(stringify(input), parallel, { ORG_GUARD_SYNTH_WORKERS: '2' });
-    expect(nonWarnings(run.stderr)).toEqual([]);
+    expect(run.stderr).toBe('');
     // Members without an email are warned about once, by the parent, not once per worker.
-    expect(warnings(run.stderr).filter((w) => w.includes('member-0'))).toHaveLength(1);
+    expect(warnings(run.stdout).filter((w) => w.includes('member-0'))).toHaveLength(1);
     expect(run.status).toBe(0);
     const stacks = readdirSync(path.join(single, 'stacks')).sort();
     expect(readdirSync(path.join(parallel, 'stacks')).sort()).toEqual(stacks);

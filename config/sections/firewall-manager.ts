@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OrgConfig } from '../schema';
-import { fail, strictObject } from '../zod-helpers';
+import { completeRegions, fail, strictObject, validRegions, type ValidAt } from '../zod-helpers';
 import { checkConfigRecording } from './config-recording';
 import { AWS_MANAGED_DOMAIN_LISTS, AWS_MANAGED_DOMAIN_LIST_IDS } from '../../modules/dns-firewall-managed-lists';
 
@@ -274,7 +274,7 @@ export function effectiveScope(fm: FirewallManagerConfig, type: 'waf' | 'dnsFire
   return fm[type].scope ?? fm.scope;
 }
 
-export function checkFirewallManager(cfg: OrgConfig, ctx: z.RefinementCtx): void {
+export function checkFirewallManager(cfg: OrgConfig, ctx: z.RefinementCtx, valid: ValidAt): void {
   const fm = cfg.firewallManager;
   const base = ['firewallManager'];
   checkScope(cfg, fm.scope, [...base, 'scope'], ctx);
@@ -283,7 +283,7 @@ export function checkFirewallManager(cfg: OrgConfig, ctx: z.RefinementCtx): void
     if (s) checkScope(cfg, s, [...base, type, 'scope'], ctx);
   }
   checkWaf(fm.waf, [...base, 'waf'], ctx);
-  checkDns(cfg, fm.dnsFirewall, [...base, 'dnsFirewall'], ctx, fm.enabled);
+  checkDns(cfg, valid, fm.dnsFirewall, [...base, 'dnsFirewall'], ctx, fm.enabled);
   checkNetworkFirewall(fm.networkFirewall, [...base, 'networkFirewall'], ctx);
   checkSecurityGroups(fm.securityGroupAudit, [...base, 'securityGroupAudit'], ctx);
   checkShield(fm.shieldAdvanced, [...base, 'shieldAdvanced'], ctx, fm.enabled);
@@ -350,7 +350,7 @@ function checkWaf(w: FirewallManagerConfig['waf'], path: string[], ctx: z.Refine
   }
 }
 
-function checkDns(cfg: OrgConfig, d: FirewallManagerConfig['dnsFirewall'], path: string[], ctx: z.RefinementCtx, fmsEnabled: boolean): void {
+function checkDns(cfg: OrgConfig, valid: ValidAt, d: FirewallManagerConfig['dnsFirewall'], path: string[], ctx: z.RefinementCtx, fmsEnabled: boolean): void {
   inRange(ctx, d.priority, DNS_PRE_PRIORITY, [...path, 'priority'], 'pre-process (before the accounts\' own rule groups)');
   inRange(ctx, d.allowListOnly.priority, DNS_POST_PRIORITY, [...path, 'allowListOnly', 'priority'], 'post-process (after the accounts\' own rule groups)');
   if (d.blockResponse === 'OVERRIDE' && !d.overrideDomain) {
@@ -365,13 +365,15 @@ function checkDns(cfg: OrgConfig, d: FirewallManagerConfig['dnsFirewall'], path:
   if (d.allowListOnly.enabled && d.allowListOnly.allowedDomains.length === 0) {
     fail(ctx, [...path, 'allowListOnly', 'allowedDomains'], 'allow-list-only mode with no allowed domain would break every lookup, AWS endpoints included; list at least amazonaws.com and *.amazonaws.com');
   }
-  for (const region of Object.keys(d.managedDomainListIds)) {
-    if (!cfg.organization.regions.includes(region)) {
-      fail(ctx, [...path, 'managedDomainListIds', region], `"${region}" is not a governed region; allowed: ${cfg.organization.regions.join(', ')}`);
+  // Only regions that passed their own schema: a malformed entry gets no invented advice of its own.
+  const governed = completeRegions(cfg.organization.regions, valid, 'organization', 'regions');
+  for (const region of governed ? Object.keys(d.managedDomainListIds) : []) {
+    if (!governed!.includes(region)) {
+      fail(ctx, [...path, 'managedDomainListIds', region], `"${region}" is not a governed region; allowed: ${governed!.join(', ')}`);
     }
   }
   if (!fmsEnabled || !d.enabled) return;
-  for (const region of cfg.organization.regions) {
+  for (const region of validRegions(cfg.organization.regions, valid, 'organization', 'regions') ?? []) {
     const missing = d.managedDomainLists.filter((l) => !d.managedDomainListIds[region]?.[l] && !AWS_MANAGED_DOMAIN_LIST_IDS[region]?.[l]);
     if (missing.length > 0) {
       fail(ctx, [...path, 'managedDomainListIds'],

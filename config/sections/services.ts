@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OrgConfig } from '../schema';
-import { fail, strictObject } from '../zod-helpers';
+import { completeRegions, fail, strictObject, type ValidAt } from '../zod-helpers';
 import { automationRules, controlParameters } from './security-hub-tuning';
 import { accessAnalyzerArchiveRules, internalAccessAnalyzer } from './access-analyzer-rules';
 
@@ -168,19 +168,20 @@ export function serviceRegions(cfg: OrgConfig, service: RegionalService): string
 
 const GRAPH_ARN = /^arn:aws[a-z-]*:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]+$/;
 
-export function checkServices(cfg: OrgConfig, ctx: z.RefinementCtx): void {
+export function checkServices(cfg: OrgConfig, ctx: z.RefinementCtx, valid: ValidAt): void {
   const s = cfg.services;
-  const governed = cfg.organization.regions;
+  // Not compared with a governed list that is itself malformed (its own problem is reported).
+  const governed = completeRegions(cfg.organization.regions, valid, 'organization', 'regions');
   const base = ['services'];
 
   for (const name of REGIONAL_SERVICES) {
     s[name].excludedRegions.forEach((r, i) => {
-      if (!governed.includes(r)) {
+      if (governed && valid(...base, name, 'excludedRegions', i) && !governed.includes(r)) {
         fail(ctx, [...base, name, 'excludedRegions', i], `region "${r}" is not a governed region; allowed: ${governed.join(', ')}`);
       }
     });
   }
-  if (s.securityHub.excludedRegions.includes(cfg.organization.homeRegion)) {
+  if (valid('organization', 'homeRegion') && s.securityHub.excludedRegions.includes(cfg.organization.homeRegion)) {
     fail(ctx, [...base, 'securityHub', 'excludedRegions', s.securityHub.excludedRegions.indexOf(cfg.organization.homeRegion)],
       `the home region "${cfg.organization.homeRegion}" holds the Security Hub finding aggregator and central configuration; it cannot be excluded`);
   }
@@ -223,7 +224,7 @@ export function checkServices(cfg: OrgConfig, ctx: z.RefinementCtx): void {
 
   for (const [region, arn] of Object.entries(s.detective.graphArns)) {
     const m = GRAPH_ARN.exec(arn);
-    if (!governed.includes(region)) {
+    if (governed && !governed.includes(region)) {
       fail(ctx, [...base, 'detective', 'graphArns', region], `"${region}" is not a governed region; allowed: ${governed.join(', ')}`);
     } else if (!m) {
       fail(ctx, [...base, 'detective', 'graphArns', region], `not a Detective graph ARN (arn:aws:detective:<region>:<security account>:graph:<hex id>): "${arn}"`);

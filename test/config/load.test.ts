@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { formatPath, loadConfig } from '../../config/load';
+import { configPathFromEnv, describeConfigSource, formatPath, loadConfig, parseConfig } from '../../config/load';
 import { configOf, minimalInput } from '../helpers';
 import { expectProblem, problemsFor, problemsOf } from './section-problems';
 
@@ -120,5 +120,83 @@ describe('config loader', () => {
 
   test('formatPath renders list indexes', () => {
     expect(formatPath(['accounts', 'members', 2, 'id'])).toBe('accounts.members[2].id');
+  });
+});
+
+describe('one mistake, one problem', () => {
+  const only = (mutate: (input: Record<string, any>) => void) => problemsFor(mutate).map((p) => `${p.path}: ${p.message}`);
+
+  test('a region written as a string instead of a list is one problem, not one per letter', () => {
+    // with the example's DNS Firewall defaults, which check every governed region
+    expect(only((i) => (i.organization.regions = 'eu-west-1'))).toEqual([
+      'organization.regions: expected a list, got string "eu-west-1"; write [eu-west-1]',
+    ]);
+    expect(only((i) => (i.organization.regions = 'eu-central-1'))).toHaveLength(1);
+  });
+
+  test('an unknown region gets no advice about its DNS Firewall lists or its home region', () => {
+    expect(only((i) => (i.organization.regions = ['us-east-1', 'xx-fake-1']))).toEqual([
+      expect.stringMatching(/^organization\.regions\[1\]: unknown region "xx-fake-1"/),
+    ]);
+    expect(only((i) => (i.organization.regions = ['us-east-1x', 'eu-west-1']))).toHaveLength(1);
+  });
+
+  test('an unknown excluded region is reported once', () => {
+    expect(only((i) => (i.services = { macie: { excludedRegions: ['mars-1'] } }))).toEqual([
+      expect.stringMatching(/^services\.macie\.excludedRegions\[0\]: region "mars-1" is not a governed region/),
+    ]);
+  });
+
+  test('checks between valid values still run next to a malformed one', () => {
+    const problems = only((i) => {
+      i.organization.regions = ['us-east-1', 'us-east-1', 'bad-1'];
+      i.services = { macie: { excludedRegions: ['eu-west-1'] } };
+    });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/regions\[1\]: region "us-east-1" is listed twice/)]));
+    expect(problems).toHaveLength(2);
+  });
+});
+
+describe('YAML as people write it', () => {
+  const text = (members: string) => stringify({ ...minimalInput(), accounts: { ...minimalInput().accounts, members: [] } })
+    .replace('members: []', `members:\n${members}`);
+
+  test('150 members sharing one email and OU through aliases', () => {
+    const input = minimalInput();
+    input.organization.organizationalUnits = [{ name: 'workloads', id: 'ou-ab12-workload1' }];
+    const members = Array.from({ length: 150 }, (_, i) =>
+      `    - { name: m-${i}, id: "${500000000000 + i}", email: ${i === 0 ? '&mail ops@example.com' : '*mail'}, ou: ${i === 0 ? '&p workloads' : '*p'} }`).join('\n');
+    const yamlText = stringify({ ...input, accounts: { ...input.accounts, members: [] } }).replace('members: []', `members:\n${members}`);
+    const cfg = parseConfig(yamlText);
+    expect(cfg.accounts.members).toHaveLength(150);
+    expect(new Set(cfg.accounts.members.map((m) => m.email))).toEqual(new Set(['ops@example.com']));
+  });
+
+  test('merge keys (<<: *defaults)', () => {
+    const cfg = parseConfig(text('    - &base { name: a, id: "500000000001", email: a@example.com }\n    - { <<: *base, name: b, id: "500000000002" }'));
+    expect(cfg.accounts.members[1]).toMatchObject({ name: 'b', id: '500000000002', email: 'a@example.com' });
+    expect(cfg.accounts.members[1]).not.toHaveProperty('ou');
+  });
+
+  test('an alias bomb is refused with a message, not a crash', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+      .concat('bcdefg'.split('').map((l, i) => `${l}: &${l} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`))
+      .join('\n');
+    expect(problemsOf(bomb)).toEqual([{ path: '', message: expect.stringMatching(/expand to more than 100,000 values/) }]);
+    expect(problemsOf('a: *nowhere\n')[0].message).toMatch(/malformed YAML|alias/i);
+  });
+});
+
+describe('which config file', () => {
+  test('a relative ORG_CONFIG is read from the folder the command was typed in (npm sets INIT_CWD)', () => {
+    expect(configPathFromEnv({ ORG_CONFIG: 'examples/full.yaml', INIT_CWD: '/repo/config' })).toBe('/repo/config/examples/full.yaml');
+    expect(configPathFromEnv({ ORG_CONFIG: '/abs/org.yaml', INIT_CWD: '/repo/config' })).toBe('/abs/org.yaml');
+    expect(configPathFromEnv({ INIT_CWD: '/repo/config' })).toBe(path.resolve('config/organization.yaml'));
+  });
+
+  test('synth says when it uses the bundled example', () => {
+    expect(describeConfigSource({})).toMatch(/the bundled example \(ORG_CONFIG is not set/);
+    expect(describeConfigSource({ ORG_CONFIG: '' })).toMatch(/the bundled example \(ORG_CONFIG is empty/);
+    expect(describeConfigSource({ ORG_CONFIG: '/abs/org.yaml' })).toBe('config: /abs/org.yaml (ORG_CONFIG)');
   });
 });

@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { buildApp } from '../../app';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load';
 import { CONTROLS } from '../../tools/report/controls';
-import { computeCoverage, type Coverage } from '../../tools/report/coverage';
+import { accountGroups, computeCoverage, readSynthesized, type Coverage } from '../../tools/report/coverage';
+import { renderHtml, renderMarkdown } from '../../tools/report/render';
 import { main } from '../../tools/report/main';
-import type { Cell } from '../../tools/report/model';
+import { accountsOf, type Cell } from '../../tools/report/model';
 import { configOf, minimalInput, synthOrg } from '../helpers';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
@@ -55,20 +56,31 @@ describe('npm run report on the bundled example', () => {
   const accounts = ['management', 'security', 'log-archive', ...config.accounts.members.map((m) => m.name)];
   const regions = config.organization.regions;
 
-  test('synthesizes first, then writes Markdown and HTML', () => {
+  test('synthesizes first, into a temporary directory (never $CDKTF_OUTDIR or cdktf.out), then writes Markdown and HTML', () => {
     expect(code).toBe(0);
-    expect(synthCalls).toEqual([out]);
+    expect(synthCalls).toHaveLength(1);
+    expect(synthCalls[0]).not.toBe(out);
+    expect(path.relative(tmpdir(), synthCalls[0]).startsWith('..')).toBe(false);
+    // removed afterwards, and the user's output untouched
+    expect(existsSync(synthCalls[0])).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    synthTo(DEFAULT_CONFIG_PATH, out);
     expect(stdout).toContain(`wrote ${path.join(reports, 'coverage.md')} and ${path.join(reports, 'coverage.html')}`);
   });
 
   test('the Markdown has a cell for every account, region and control', () => {
     const md = readFileSync(path.join(reports, 'coverage.md'), 'utf8');
+    const id = (name: string) => accountsOf(config).find((a) => a.name === name)!.id;
+    const sections = md.split('<details>').slice(1).map((d) => d.split('</details>')[0]);
     for (const account of accounts) {
-      const section = md.split(`<summary><b>${account}</b>`)[1].split('</details>')[0];
+      // its own table, or the table of the group of accounts that read the same
+      const mine = sections.filter((d) => d.includes(`<summary><b>${account}</b>`) || d.includes(`${account} (${id(account)})`));
+      expect(mine).toHaveLength(1);
+      const section = mine[0];
       const rows = section.split('\n').filter((l) => /^\| [A-Z]/.test(l) && !l.startsWith('| control'));
       expect(rows).toHaveLength(CONTROLS.length);
       for (const row of rows) expect(row.split(' | ').length).toBe(regions.length + 1);
-      for (const row of rows) expect(row).toMatch(/^\| .+ \| (✅|🟡|❌) /);
+      for (const row of rows) expect(row).toMatch(/^\| .+ \| (✅|🟡|❌|⬜) /);
     }
     expect(md).toContain(`| control | ${regions.join(' | ')} |`);
   });
@@ -80,9 +92,12 @@ describe('npm run report on the bundled example', () => {
     // Plain glyphs, not emoji: the page must read on machines without an emoji font.
     expect(html).not.toMatch(/[\u{1F300}-\u{1FAFF}\u{2705}\u{274C}]/u);
     expect(html).toMatch(/<td class="covered" title="[^"]+">✓<\/td>/);
-    const cells = html.match(/<td class="(covered|partial|missing)" title="[^"]+">/g) ?? [];
-    expect(cells).toHaveLength(accounts.length * regions.length * CONTROLS.length);
-    expect(html).toContain('title="workload-prod (444444444444) · eu-west-1 · GuardDuty: covered — org auto-enable (ALL accounts)"');
+    const cells = html.match(/<td class="(covered|partial|missing|na)" title="[^"]+">/g) ?? [];
+    // one column block per group of accounts that read the same in every cell
+    const groups = accountGroups(computeCoverage(config, readSynthesized(out)));
+    expect(cells).toHaveLength(groups.length * regions.length * CONTROLS.length);
+    for (const account of accounts) expect(html).toContain(account);
+    expect(html).toMatch(/title="[^"]*workload-prod[^"]* · eu-west-1 · GuardDuty: covered — org auto-enable \(ALL accounts\)"/);
   });
 
   test('--out reads an existing synthesized directory without synthesizing', () => {
@@ -161,7 +176,13 @@ describe('the matrix follows the config', () => {
     expect(statusOf(cov, 'macie', 'security', 'us-west-2')).toBe('covered');
     expect(statusOf(cov, 'securityhub-nist', 'workload-prod', 'us-west-2')).toBe('covered');
     expect(statusOf(cov, 'securityhub-cis', 'workload-prod', 'us-west-2')).toBe('missing');
-    expect(cell(cov, 'securityhub', 'workload-prod', 'ap-northeast-1')).toEqual({ status: 'missing', how: 'region not linked to us-east-1' });
+    // A gap the config made names the key that closes it.
+    expect(cell(cov, 'securityhub', 'workload-prod', 'ap-northeast-1')).toEqual({
+      status: 'missing', how: 'off in the config: remove ap-northeast-1 from services.securityHub.excludedRegions',
+    });
+    expect(cell(cov, 'macie', 'workload-prod', 'eu-west-1').how).toBe('off in the config: remove eu-west-1 from services.macie.excludedRegions');
+    expect(cell(cov, 'securityhub-cis', 'workload-prod', 'us-west-2').how).toBe(
+      'off in the config: add cis-aws-foundations-benchmark/v/<version> to services.securityHub.standards');
   });
 
   test('a new member gets a column of its own, covered by org-wide settings and its own stack', () => {
@@ -282,6 +303,61 @@ describe('rules on hand-written Terraform JSON', () => {
     const cov = computeCoverage(config, { 'workload-prod': prod });
     expect(statusOf(cov, 'ebs-encryption', 'sandbox', 'us-west-2')).toBe('covered');
     expect(statusOf(cov, 'ebs-encryption', 'workload-prod', 'us-west-2')).toBe('missing');
+  });
+});
+
+describe('a report people can act on', () => {
+  test('controls org-guard does not implement are "not provided", never a gap', () => {
+    const cov = coverageOf(minimalInput());
+    for (const control of ['fms-security-groups-common', 'fms-network-acl-common']) {
+      expect(cell(cov, control, 'workload-prod', 'us-east-1')).toEqual({ status: 'na', how: 'not provided by org-guard' });
+    }
+    const md = renderMarkdown(cov);
+    expect(md).toMatch(/\| Firewall Manager: Network ACLs \| ⬜ n\/a \|/);
+    expect(md).toMatch(/not provided by org-guard/);
+  });
+
+  test('every red cell of the defaults and of switched-off features says what to change', () => {
+    const input = minimalInput();
+    input.services = { guardDuty: { enabled: false }, inspector: { scanTypes: { lambda: false, lambdaCode: false } } };
+    input.firewallManager = { waf: { enabled: false } };
+    input.baseline = { ebsEncryptionByDefault: false };
+    const cov = coverageOf(input);
+    expect(cell(cov, 'guardduty', 'workload-prod', 'us-east-1').how).toBe('off in the config: set services.guardDuty.enabled: true');
+    expect(cell(cov, 'guardduty-s3-data-events', 'workload-prod', 'us-east-1').how).toBe('off in the config: set services.guardDuty.enabled: true');
+    expect(cell(cov, 'inspector-lambda', 'workload-prod', 'us-east-1').how).toBe('off in the config: set services.inspector.scanTypes.lambda: true');
+    expect(cell(cov, 'fms-wafv2', 'workload-prod', 'us-east-1').how).toBe('off in the config: set firewallManager.waf.enabled: true');
+    expect(cell(cov, 'fms-shield-advanced', 'workload-prod', 'us-east-1').how).toBe('off in the config: set firewallManager.shieldAdvanced.enabled: true');
+    expect(cell(cov, 'ebs-encryption', 'workload-prod', 'us-east-1').how).toBe('off in the config: set baseline.ebsEncryptionByDefault: true');
+    // No red cell is left without a way to act on it.
+    const red = cov.cells.flat(2).filter((c) => c.status === 'missing');
+    expect(red.length).toBeGreaterThan(0);
+    for (const c of red) expect(c.how).toMatch(/^off in the config: /);
+  });
+
+  test('1,000 accounts that read the same share one table: the pages stay small and name every account', () => {
+    const config = configOf(minimalInput());
+    const stacks = synthOrg(config);
+    const template = JSON.stringify(stacks['workload-prod']);
+    const members = Array.from({ length: 1000 }, (_, i) => ({ name: `member-${i}`, id: String(500000000000 + i), email: `m${i}@example.com` }));
+    for (const m of members) stacks[m.name] = JSON.parse(template.split(config.accounts.members[0].id).join(m.id));
+    delete stacks['workload-prod'];
+    const big = configOf({ ...minimalInput(), accounts: { ...minimalInput().accounts, members } });
+    const cov = computeCoverage(big, stacks);
+    const html = renderHtml(cov);
+    const md = renderMarkdown(cov);
+    // 23 MB of HTML and 8 MB of Markdown at 1,500 members before grouping
+    expect(html.length).toBeLessThan(500_000);
+    expect(md.length).toBeLessThan(500_000);
+    for (const m of [members[0], members[999]]) {
+      expect(html).toContain(`${m.name} <small>${m.id}</small>`);
+      expect(md).toContain(`${m.name} (${m.id})`);
+    }
+    // the minimal config has no emails, so log-archive reads like every member; the management account
+    // differs by one control (centralized root access manages member root users only)
+    expect(md).toMatch(/<b>1001 accounts<\/b> \(log-archive, member-0, member-1, member-2, member-3 and 996 more\)/);
+    // summary first
+    expect(md.indexOf('| control |')).toBeLessThan(md.indexOf('<details>'));
   });
 });
 

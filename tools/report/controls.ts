@@ -1,3 +1,4 @@
+import type { OrgConfig } from '../../config/schema';
 import {
   block,
   covered,
@@ -24,6 +25,23 @@ export interface Control {
   group: string;
   label: string;
   prepare(ctx: CoverageContext): (account: Account, region: string) => Cell;
+  /** false: org-guard has no way to deploy this control; its cells read "not provided", not as gaps. */
+  provided?: false;
+  /**
+   * The config key that would switch the control on where the config switched it off (or excluded the
+   * region); undefined when it is on. A cell left uncovered then says which key to change.
+   */
+  switchedOnBy?(config: OrgConfig, region: string): string | undefined;
+}
+
+/** `services.<name>.enabled` / `excludedRegions` of a regional service. */
+function serviceSwitch(name: 'guardDuty' | 'securityHub' | 'detective' | 'inspector' | 'macie' | 'accessAnalyzer', extra?: (c: OrgConfig) => string | undefined) {
+  return (config: OrgConfig, region: string): string | undefined => {
+    const s = config.services[name];
+    if (!s.enabled) return `services.${name}.enabled: true`;
+    if (s.excludedRegions.includes(region)) return `remove ${region} from services.${name}.excludedRegions`;
+    return extra?.(config);
+  };
 }
 
 const key = (account: string, region: string) => `${account}/${region}`;
@@ -70,13 +88,13 @@ function guardDutyBase(ctx: CoverageContext) {
   return { ownDetector, cell };
 }
 
-const GUARDDUTY_PLANS: { feature: string; label: string; legacy?: string }[] = [
-  { feature: 'S3_DATA_EVENTS', label: 'S3 protection' },
-  { feature: 'EKS_AUDIT_LOGS', label: 'EKS audit logs' },
-  { feature: 'EBS_MALWARE_PROTECTION', label: 'Malware protection (EBS)' },
-  { feature: 'RDS_LOGIN_EVENTS', label: 'RDS protection' },
-  { feature: 'LAMBDA_NETWORK_LOGS', label: 'Lambda protection' },
-  { feature: 'RUNTIME_MONITORING', label: 'Runtime monitoring', legacy: 'EKS_RUNTIME_MONITORING' },
+const GUARDDUTY_PLANS: { feature: string; label: string; legacy?: string; key: string }[] = [
+  { feature: 'S3_DATA_EVENTS', label: 'S3 protection', key: 's3DataEvents' },
+  { feature: 'EKS_AUDIT_LOGS', label: 'EKS audit logs', key: 'eksAuditLogs' },
+  { feature: 'EBS_MALWARE_PROTECTION', label: 'Malware protection (EBS)', key: 'ebsMalwareProtection' },
+  { feature: 'RDS_LOGIN_EVENTS', label: 'RDS protection', key: 'rdsLoginEvents' },
+  { feature: 'LAMBDA_NETWORK_LOGS', label: 'Lambda protection', key: 'lambdaNetworkLogs' },
+  { feature: 'RUNTIME_MONITORING', label: 'Runtime monitoring', legacy: 'EKS_RUNTIME_MONITORING', key: 'runtimeMonitoring' },
 ];
 
 function guardDutyPlan(plan: (typeof GUARDDUTY_PLANS)[number]): Control {
@@ -84,6 +102,11 @@ function guardDutyPlan(plan: (typeof GUARDDUTY_PLANS)[number]): Control {
     id: `guardduty-${plan.feature.toLowerCase().replace(/_/g, '-')}`,
     group: 'GuardDuty',
     label: plan.label,
+    switchedOnBy: serviceSwitch('guardDuty', (c) => {
+      const on = c.services.guardDuty.protection[plan.key as keyof OrgConfig['services']['guardDuty']['protection']];
+      const enabled = typeof on === 'object' ? on.enabled : on;
+      return enabled ? undefined : `services.guardDuty.protection.${plan.key}${typeof on === 'object' ? '.enabled' : ''}: true`;
+    }),
     prepare(ctx) {
       const base = guardDutyBase(ctx);
       // The admin's own detector is configured with detector features; organization features apply to members.
@@ -171,6 +194,7 @@ const securityHub: Control = {
   id: 'securityhub',
   group: 'Security Hub',
   label: 'Security Hub',
+  switchedOnBy: serviceSwitch('securityHub'),
   prepare(ctx) {
     const c = securityHubCentral(ctx);
     const admins = adminRegions(ctx, 'aws_securityhub_organization_admin_account');
@@ -195,6 +219,8 @@ function securityHubStandard(std: (typeof SECURITY_HUB_STANDARD_FAMILIES)[number
     id: `securityhub-${std.id}`,
     group: 'Security Hub',
     label: std.label,
+    switchedOnBy: serviceSwitch('securityHub', (c) =>
+      c.services.securityHub.standards.some((arn) => arn.includes(std.pattern)) ? undefined : `add ${std.pattern}/v/<version> to services.securityHub.standards`),
     prepare(ctx) {
       const hub = securityHub.prepare(ctx);
       const c = securityHubCentral(ctx);
@@ -242,6 +268,7 @@ const securityHubPasswordParameters: Control = {
   id: 'securityhub-iam7-parameters',
   group: 'Security Hub',
   label: 'IAM.7 checks the baseline password policy',
+  switchedOnBy: serviceSwitch('securityHub', (c) => (c.services.securityHub.alignPasswordPolicyControl ? undefined : 'services.securityHub.alignPasswordPolicyControl: true')),
   prepare(ctx) {
     const hub = securityHub.prepare(ctx);
     const c = securityHubCentral(ctx);
@@ -269,6 +296,7 @@ const securityHubAutomationRules: Control = {
   id: 'securityhub-automation-rules',
   group: 'Security Hub',
   label: 'Automation rules',
+  switchedOnBy: serviceSwitch('securityHub', (c) => (c.services.securityHub.automationRules.length > 0 ? undefined : 'add a rule to services.securityHub.automationRules')),
   prepare(ctx) {
     const c = securityHubCentral(ctx);
     const rules = c.central
@@ -293,6 +321,7 @@ const detective: Control = {
   id: 'detective',
   group: 'Detective',
   label: 'Detective',
+  switchedOnBy: serviceSwitch('detective'),
   prepare(ctx) {
     const admins = adminRegions(ctx, 'aws_detective_organization_admin_account');
     const graphs = new Set(ctx.all('aws_detective_graph').map((g) => key(g.account, g.region)));
@@ -322,6 +351,10 @@ function inspectorScan(scan: (typeof INSPECTOR_SCANS)[number]): Control {
     id: `inspector-${scan.type.toLowerCase().replace(/_/g, '-')}`,
     group: 'Inspector',
     label: scan.label,
+    switchedOnBy: serviceSwitch('inspector', (c) => {
+      const field = ({ EC2: 'ec2', ECR: 'ecr', LAMBDA: 'lambda', LAMBDA_CODE: 'lambdaCode' } as const)[scan.type];
+      return c.services.inspector.scanTypes[field] ? undefined : `services.inspector.scanTypes.${field}: true`;
+    }),
     prepare(ctx) {
       const admins = adminRegions(ctx, 'aws_inspector2_delegated_admin_account');
       // Enabler account ids -> how: the admin enables itself; members need an association as well.
@@ -355,6 +388,7 @@ const inspectorCodeRepository: Control = {
   id: 'inspector-code-repository',
   group: 'Inspector',
   label: 'Code security (repositories)',
+  switchedOnBy: serviceSwitch('inspector', (c) => (c.services.inspector.codeSecurity.autoEnable ? undefined : 'services.inspector.codeSecurity.autoEnable: true')),
   prepare(ctx) {
     const auto = new Set(
       ctx.all('aws_inspector2_organization_configuration').filter((c) => block(c.body.auto_enable)?.code_repository === true).map((c) => c.region),
@@ -369,6 +403,7 @@ const macie: Control = {
   id: 'macie',
   group: 'Macie',
   label: 'Macie',
+  switchedOnBy: serviceSwitch('macie'),
   prepare(ctx) {
     const admins = adminRegions(ctx, 'aws_macie2_organization_admin_account');
     const own = new Set(ctx.all('aws_macie2_account').filter((m) => (m.body.status ?? 'ENABLED') === 'ENABLED').map((m) => key(m.account, m.region)));
@@ -389,6 +424,7 @@ const accessAnalyzer: Control = {
   id: 'access-analyzer',
   group: 'IAM Access Analyzer',
   label: 'External access analyzer',
+  switchedOnBy: serviceSwitch('accessAnalyzer'),
   prepare(ctx) {
     const analyzers = ctx.all('aws_accessanalyzer_analyzer');
     const org = new Set(analyzers.filter((x) => x.body.type === 'ORGANIZATION').map((x) => x.region));
@@ -401,6 +437,7 @@ const accessAnalyzerInternal: Control = {
   id: 'access-analyzer-internal',
   group: 'IAM Access Analyzer',
   label: 'Internal access analyzer',
+  switchedOnBy: serviceSwitch('accessAnalyzer', (c) => (c.services.accessAnalyzer.internalAccess.enabled ? undefined : 'services.accessAnalyzer.internalAccess.enabled: true')),
   prepare(ctx) {
     const analyzers = ctx.all('aws_accessanalyzer_analyzer').filter((x) => x.body.type === 'ORGANIZATION_INTERNAL_ACCESS');
     return (a, region) => {
@@ -427,6 +464,7 @@ const malwareProtectionS3: Control = {
   id: 'guardduty-malware-protection-s3',
   group: 'GuardDuty',
   label: 'Malware protection (S3 uploads)',
+  switchedOnBy: serviceSwitch('guardDuty', (c) => (c.accounts.members.some((m) => m.s3MalwareProtection.length > 0) ? undefined : 'add the upload buckets to accounts.members[].s3MalwareProtection')),
   prepare(ctx) {
     const plans = new Map<string, string[]>();
     for (const p of ctx.all('aws_guardduty_malware_protection_plan')) {
@@ -443,14 +481,17 @@ const malwareProtectionS3: Control = {
 
 // ---------------------------------------------------------------- Firewall Manager
 
-const FMS_POLICY_TYPES: { type: string; label: string }[] = [
-  { type: 'WAFV2', label: 'WAF (web ACLs)' },
-  { type: 'SHIELD_ADVANCED', label: 'Shield Advanced' },
-  { type: 'SECURITY_GROUPS_CONTENT_AUDIT', label: 'Security group content audit' },
-  { type: 'SECURITY_GROUPS_USAGE_AUDIT', label: 'Security group usage audit' },
+type FmsConfig = OrgConfig['firewallManager'];
+
+/** `on`: the config switch of the policy type (path below firewallManager); none: org-guard has no such policy. */
+const FMS_POLICY_TYPES: { type: string; label: string; on?: [keyof FmsConfig, string] }[] = [
+  { type: 'WAFV2', label: 'WAF (web ACLs)', on: ['waf', 'enabled'] },
+  { type: 'SHIELD_ADVANCED', label: 'Shield Advanced', on: ['shieldAdvanced', 'enabled'] },
+  { type: 'SECURITY_GROUPS_CONTENT_AUDIT', label: 'Security group content audit', on: ['securityGroupAudit', 'contentAudit'] },
+  { type: 'SECURITY_GROUPS_USAGE_AUDIT', label: 'Security group usage audit', on: ['securityGroupAudit', 'usageAudit'] },
   { type: 'SECURITY_GROUPS_COMMON', label: 'Common security groups' },
-  { type: 'NETWORK_FIREWALL', label: 'Network Firewall' },
-  { type: 'DNS_FIREWALL', label: 'Route 53 DNS Firewall' },
+  { type: 'NETWORK_FIREWALL', label: 'Network Firewall', on: ['networkFirewall', 'enabled'] },
+  { type: 'DNS_FIREWALL', label: 'Route 53 DNS Firewall', on: ['dnsFirewall', 'enabled'] },
   { type: 'NETWORK_ACL_COMMON', label: 'Network ACLs' },
 ];
 
@@ -465,10 +506,20 @@ export function fmsInScope(policy: Record<string, any>, a: Account): boolean {
 }
 
 function fmsPolicy(t: (typeof FMS_POLICY_TYPES)[number]): Control {
+  const on = t.on;
   return {
     id: `fms-${t.type.toLowerCase().replace(/_/g, '-')}`,
     group: 'Firewall Manager',
     label: t.label,
+    ...(on
+      ? {
+          switchedOnBy: (c: OrgConfig) => {
+            if (!c.firewallManager.enabled) return 'firewallManager.enabled: true';
+            const section = c.firewallManager[on[0]] as unknown as Record<string, unknown>;
+            return section[on[1]] === false ? `firewallManager.${on[0]}.${on[1]}: true` : undefined;
+          },
+        }
+      : { provided: false as const }),
     prepare(ctx) {
       const hasAdmin = ctx.all('aws_fms_admin_account').length > 0;
       const recording = configRecording(ctx);
@@ -529,6 +580,7 @@ const baseline: Control[] = [
     id: 'ebs-encryption',
     group: 'Baseline',
     label: 'EBS encryption by default',
+    switchedOnBy: (c) => (c.baseline.ebsEncryptionByDefault ? undefined : 'baseline.ebsEncryptionByDefault: true'),
     prepare(ctx) {
       const on = new Set(ctx.all('aws_ebs_encryption_by_default').filter((r) => r.body.enabled !== false).map((r) => key(r.account, r.region)));
       return (a, region) => (on.has(key(a.id, region)) ? covered('own setting') : missing());
@@ -568,6 +620,7 @@ const baseline: Control[] = [
     id: 'ebs-snapshot-block-public-access',
     group: 'Baseline',
     label: 'EBS snapshot public sharing blocked',
+    switchedOnBy: (c) => (c.baseline.blockPublicSnapshotSharing ? undefined : 'baseline.blockPublicSnapshotSharing: true'),
     prepare(ctx) {
       const state = new Map(ctx.all('aws_ebs_snapshot_block_public_access').map((r) => [key(r.account, r.region), String(r.body.state)]));
       const policy = ec2Policy(ctx);
@@ -584,6 +637,7 @@ const baseline: Control[] = [
     id: 'ami-block-public-access',
     group: 'Baseline',
     label: 'AMI public sharing blocked',
+    switchedOnBy: (c) => (c.baseline.blockPublicSnapshotSharing ? undefined : 'baseline.blockPublicSnapshotSharing: true'),
     prepare(ctx) {
       const on = new Set(ctx.all('aws_ec2_image_block_public_access').filter((r) => r.body.state === 'block-new-sharing').map((r) => key(r.account, r.region)));
       const policy = ec2Policy(ctx);
@@ -599,6 +653,7 @@ const baseline: Control[] = [
     id: 'config-recorder',
     group: 'Baseline',
     label: 'AWS Config recorder',
+    switchedOnBy: (c) => (c.firewallManager.configRecording.enabled ? undefined : 'firewallManager.configRecording.enabled: true'),
     prepare: configRecording,
   },
 ];
@@ -641,11 +696,12 @@ function ec2Policy(ctx: CoverageContext) {
   };
 }
 
-function ec2PolicyControl(id: string, label: string, judge: (doc: Record<string, any>) => Cell | undefined): Control {
+function ec2PolicyControl(id: string, label: string, judge: (doc: Record<string, any>) => Cell | undefined, key?: (ec2: OrgConfig['organizationPolicies']['ec2']) => string | undefined): Control {
   return {
     id,
     group: 'Organization policies',
     label,
+    switchedOnBy: (c) => (c.organizationPolicies.ec2.enabled ? key?.(c.organizationPolicies.ec2) : 'organizationPolicies.ec2.enabled: true'),
     prepare(ctx) {
       const policy = ec2Policy(ctx);
       return (a) => {
@@ -664,6 +720,7 @@ const organizationControls: Control[] = [
     id: 'centralized-root-access',
     group: 'Organization policies',
     label: 'Centralized root access',
+    switchedOnBy: (c) => (c.organizationPolicies.rootAccess.enabled ? undefined : 'organizationPolicies.rootAccess.enabled: true'),
     prepare(ctx) {
       const features = ctx.all('aws_iam_organizations_features').flatMap((f) => list(f.body.enabled_features).map(String));
       const trusted = ctx.all('aws_organizations_organization')
@@ -679,17 +736,20 @@ const organizationControls: Control[] = [
     },
   },
   ec2PolicyControl('ec2-serial-console', 'EC2 serial console access off', (d) =>
-    d.serial_console_access?.status?.['@@assign'] === 'disabled' ? covered('serial console disabled') : undefined),
+    d.serial_console_access?.status?.['@@assign'] === 'disabled' ? covered('serial console disabled') : undefined,
+  (e) => (e.serialConsoleAccess === 'disabled' ? undefined : 'organizationPolicies.ec2.serialConsoleAccess: disabled')),
   ec2PolicyControl('ec2-imdsv2-default', 'IMDSv2 required by default', (d) =>
-    d.instance_metadata_defaults?.http_tokens?.['@@assign'] === 'required' ? covered('IMDSv2 default for new instances') : undefined),
+    d.instance_metadata_defaults?.http_tokens?.['@@assign'] === 'required' ? covered('IMDSv2 default for new instances') : undefined,
+  (e) => (e.instanceMetadataDefaults.enabled && e.instanceMetadataDefaults.httpTokens === 'required' ? undefined : 'organizationPolicies.ec2.instanceMetadataDefaults: { enabled: true, httpTokens: required }')),
   ec2PolicyControl('vpc-block-public-access', 'VPC Block Public Access', (d) => {
     const mode = d.vpc_block_public_access?.internet_gateway_block?.mode?.['@@assign'];
     return mode === 'block_bidirectional' || mode === 'block_ingress' ? covered(mode) : undefined;
-  }),
+  }, (e) => (e.vpcBlockPublicAccess.enabled ? undefined : 'organizationPolicies.ec2.vpcBlockPublicAccess.enabled: true')),
   {
     id: 'ai-services-opt-out',
     group: 'Organization policies',
     label: 'AI services opt-out',
+    switchedOnBy: (c) => (c.organizationPolicies.aiServicesOptOut.enabled ? undefined : 'organizationPolicies.aiServicesOptOut.enabled: true'),
     prepare(ctx) {
       const p = attachedTo(ctx, 'AISERVICES_OPT_OUT_POLICY');
       // Counted for every account under the target, the management account included (a management
@@ -703,6 +763,7 @@ const trailNetworkActivity: Control = {
   id: 'cloudtrail-network-activity',
   group: 'CloudTrail',
   label: 'Network activity events (VPC endpoints)',
+  switchedOnBy: (c) => (c.logging.networkActivity.enabled ? undefined : 'logging.networkActivity.enabled: true'),
   prepare(ctx) {
     const trail = ctx.all('aws_cloudtrail').find((t) => t.body.is_organization_trail === true && t.body.enable_logging !== false);
     const selectors = list(trail?.body.advanced_event_selector).map((s) => list(block(s) ? (s as any).field_selector : []));
@@ -754,6 +815,7 @@ export const CONTROLS: readonly Control[] = [
     id: 'guardduty',
     group: 'GuardDuty',
     label: 'GuardDuty',
+    switchedOnBy: serviceSwitch('guardDuty'),
     prepare: (ctx) => guardDutyBase(ctx).cell,
   },
   ...GUARDDUTY_PLANS.map(guardDutyPlan),

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
 import { computeCoverage, readSynthesized, SynthOutputError } from './coverage';
@@ -8,8 +9,9 @@ import { renderHtml, renderMarkdown, type MarkdownOptions } from './render';
 const USAGE = `usage: report [--config <org.yaml>] [--out <cdktf output dir>] [--report-dir <dir>] [--details all|gaps|none]
 
 Coverage of the organization (accounts x governed regions x controls), computed from the synthesized
-stacks. Without --out it synthesizes the config first (into $CDKTF_OUTDIR or cdktf.out), so the report
-always matches the config; with --out it reads that directory as is (e.g. what CI just planned).
+stacks. Without --out it synthesizes the config first into a temporary directory (your cdktf.out is left
+alone), so the report always matches the config; with --out it reads that directory as is (e.g. what CI
+just planned).
 Writes <report-dir>/coverage.md and <report-dir>/coverage.html (default report-dir: reports).`;
 
 export interface Io {
@@ -65,15 +67,20 @@ export function main(
     }
   }
 
+  let scratch: string | undefined;
   try {
     const config = loadConfig(configFile);
     if (!outdir) {
-      outdir = path.resolve(env.CDKTF_OUTDIR || 'cdktf.out');
+      // Never the user's cdktf.out: it may hold what they are about to deploy, from another config.
+      scratch = mkdtempSync(path.join(tmpdir(), 'org-guard-report-'));
+      outdir = path.join(scratch, 'cdktf.out');
       synthesize(configFile, outdir);
     }
     const coverage = computeCoverage(config, readSynthesized(outdir));
     const relative = path.relative(process.cwd(), outdir);
-    const source = relative && !relative.startsWith('..') ? relative : outdir;
+    const source = scratch
+      ? `a fresh synth of \`${path.relative(process.cwd(), configFile) || configFile}\``
+      : `the synthesized stacks in \`${relative && !relative.startsWith('..') ? relative : outdir}\``;
     mkdirSync(reportDir, { recursive: true });
     const mdFile = path.join(reportDir, 'coverage.md');
     const htmlFile = path.join(reportDir, 'coverage.html');
@@ -83,7 +90,7 @@ export function main(
     const n = (s: string) => cells.filter((c) => c.status === s).length;
     io.stdout(
       `coverage: ${coverage.accounts.length} accounts x ${coverage.regions.length} regions x ${coverage.controls.length} controls: ` +
-        `${n('covered')} covered, ${n('partial')} partial, ${n('missing')} not covered\n` +
+        `${n('covered')} covered, ${n('partial')} partial, ${n('missing')} not covered, ${n('na')} not provided by org-guard\n` +
         `wrote ${mdFile} and ${htmlFile}\n`,
     );
     for (const w of coverage.warnings) io.stderr(`warning: ${w}\n`);
@@ -94,6 +101,8 @@ export function main(
       return 1;
     }
     throw e;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

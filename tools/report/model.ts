@@ -30,7 +30,8 @@ export interface Account {
   ouId?: string;
 }
 
-export type Status = 'covered' | 'partial' | 'missing';
+/** `na`: a control org-guard does not provide; nothing in the config can turn it on, so it is no gap to fix. */
+export type Status = 'covered' | 'partial' | 'missing' | 'na';
 
 export interface Cell {
   status: Status;
@@ -41,6 +42,7 @@ export interface Cell {
 export const covered = (how: string): Cell => ({ status: 'covered', how });
 export const partial = (how: string): Cell => ({ status: 'partial', how });
 export const missing = (how = 'not configured'): Cell => ({ status: 'missing', how });
+export const notProvided = (how = 'not provided by org-guard'): Cell => ({ status: 'na', how });
 
 /** Everything a control rule may look at, indexed once. */
 export class CoverageContext {

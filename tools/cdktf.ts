@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { constants } from 'node:os';
+import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../config/load';
+import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
+
+/**
+ * `npm run synth|list|diff|deploy|destroy -- [args]`: the cdktf CLI with two things it cannot do itself.
+ * - No telemetry: cdktf-cli reads its opt-out only from the environment (CHECKPOINT_DISABLE, no cdktf.json
+ *   switch; @cdktf/commons checkpoint.js), and Terraform honours the same variable.
+ * - A bad config or Terraform is reported once, as itself: the CLI prints every stderr line of the app as
+ *   `[ERROR]` and on a non-zero exit repeats its whole output inside "cdktf encountered an error while
+ *   synthesizing" (@cdktf/cli-core synth-stack.js). So the config and Terraform are checked here first.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command) {
+    console.error('usage: node dist/tools/cdktf.js <synth|list|diff|deploy|destroy|output> [cdktf arguments]');
+    return 2;
+  }
+  let terraformVersion: string;
+  let cli: string;
+  try {
+    const file = configPathFromEnv(env);
+    loadConfig(file, displayPath(file, env));
+    terraformVersion = requireTerraform(env);
+    cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
+  } catch (e) {
+    // Known problems as themselves; anything else as one line, never a stack trace.
+    console.error(e instanceof ConfigError || e instanceof TerraformVersionError ? e.message : `org-guard: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const child = spawn(process.execPath, [cli, command, ...args], {
+    stdio: 'inherit',
+    env: { ...env, CHECKPOINT_DISABLE: '1', [TERRAFORM_VERSION_ENV]: terraformVersion },
+  });
+  // Ctrl-C reaches the CLI (and Terraform) from the terminal itself: wait for them to stop cleanly
+  // instead of dying first; a SIGTERM sent to this process alone is passed on.
+  const ignore = () => undefined;
+  const forward = () => child.kill('SIGTERM');
+  process.on('SIGINT', ignore).on('SIGTERM', forward);
+  return new Promise((resolve) => {
+    child.on('error', (e) => {
+      console.error(`org-guard: cannot run the cdktf CLI: ${e.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore).off('SIGTERM', forward);
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
