@@ -47,7 +47,10 @@ export function checkRemoval(cfg: OrgConfig, ctx: z.RefinementCtx): void {
 export function delegatedAdminRegions(cfg: OrgConfig, service: RegionalService): string[] {
   const kept = cfg.removal.keepDelegatedAdmins;
   const keptService = kept.services.includes(service);
-  const regions = keptService ? [...cfg.organization.regions] : serviceRegions(cfg, service);
+  // A switched-off service keeps the regions it ran in (its excludedRegions stay in the config and
+  // never had a registration): keeping must not designate a new administrator anywhere.
+  const excluded = new Set(cfg.services[service].excludedRegions);
+  const regions = keptService ? cfg.organization.regions.filter((r) => !excluded.has(r)) : serviceRegions(cfg, service);
   if (cfg.services[service].enabled || keptService) regions.push(...kept.regions);
   return [...new Set(regions)];
 }
