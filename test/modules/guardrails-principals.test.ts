@@ -9,6 +9,7 @@ import { evaluate, matchingStatements, type ContextValue, type Policy } from '..
 import { configOf, minimalInput, resourcesOf, synthOrg, type TfJson } from '../helpers';
 import { POLICY_SIZE_LIMIT } from '../../modules/guardrails';
 import { KEY_DESTRUCTION_ACTIONS } from '../../modules/log-archive-key';
+import { configWarnings } from '../../config/warnings';
 
 const SECURITY = '222222222222';
 const ARCHIVE = '333333333333';
@@ -223,5 +224,36 @@ describe('region deny with us-east-1 not governed (homeRegion eu-west-1, regions
       const [doc] = scpsOf(synthOrg(configOf(i)).management).filter((p) => p.name === 'org-guard-region-deny').map((p) => p.content);
       expect(doc).not.toContain('org-guard-waf-logs-firehose');
     }
+  });
+});
+
+// IAM Identity Center user guide, "Referencing permission sets in resource policies, Amazon EKS, and AWS KMS": the
+// role of a permission set is arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<aws-region>/AWSReservedSSO_
+// <set>_<suffix> (https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html); an
+// instance in us-east-1 has no region segment. ArnLike checks each ARN component with * matching any characters.
+describe('break-glass through IAM Identity Center, wherever Identity Center runs', () => {
+  const sso = (account: string, region?: string) =>
+    `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/${region ? `${region}/` : ''}AWSReservedSSO_BreakGlass_0123abcd`;
+  const docsFor = (pattern: string) => {
+    const i = minimalInput();
+    i.guardrails = { exemptRoles: [pattern] };
+    return { docs: scpsOf(synthOrg(configOf(i)).management).map((s) => s.doc), warnings: configWarnings(configOf(i)) };
+  };
+
+  test('the documented pattern (aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlass_*) exempts both role paths', () => {
+    const { docs: d, warnings } = docsFor('aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlass_*');
+    for (const arn of [sso(MEMBER), sso(MEMBER, 'eu-west-2')]) {
+      expect(denials(d, arn, 'guardduty:DeleteDetector')).toEqual([]);
+      expect(denials(d, arn, 'iam:UpdateAssumeRolePolicy', { resource: deployer(MEMBER) })).toEqual([]);
+    }
+    expect(warnings.some((w) => w.includes('guardrails.exemptRoles'))).toBe(false);
+  });
+
+  test('a pattern without the region segment leaves an Identity Center outside us-east-1 locked out, and synth warns', () => {
+    const { docs: d, warnings } = docsFor('aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_*');
+    expect(denials(d, sso(MEMBER), 'guardduty:DeleteDetector')).toEqual([]);
+    expect(denials(d, sso(MEMBER, 'eu-west-2'), 'guardduty:DeleteDetector')).not.toEqual([]);
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(
+      /exemptRoles "aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_BreakGlass_\*" matches IAM Identity Center roles only while Identity Center runs in us-east-1.*write "aws-reserved\/sso\.amazonaws\.com\/\*AWSReservedSSO_BreakGlass_\*"/)]));
   });
 });
