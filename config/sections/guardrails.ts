@@ -41,10 +41,17 @@ const SSO_ROLE_WITHOUT_REGION = /^aws-reserved\/sso\.amazonaws\.com\/AWSReserved
 export function guardrailsWarnings(cfg: OrgConfig): string[] {
   const g = cfg.guardrails;
   if (!g.enabled) return [];
-  return g.exemptRoles.filter((r) => SSO_ROLE_WITHOUT_REGION.test(r)).map((r) =>
+  // An SCP limits only the principals of the accounts under its target (Organizations guide, "Service control
+  // policies"), and only principals of the log-archive account can disable or delete its keys.
+  const keysUncovered = g.protectLogArchiveKeys && !g.targets.includes(ROOT_TARGET)
+    ? [`guardrails.targets has no "${ROOT_TARGET}": org-guard-protect-log-archive-keys (and the other guardrails) bind the log-archive account ` +
+        `(${cfg.accounts.logArchive.id}) and the security account only if they sit in one of ${g.targets.map((t) => `"${t}"`).join(', ')}; ` +
+        'otherwise that SCP protects nothing (the key policy still guards the org-guard key): add "root" or the OU of those accounts']
+    : [];
+  return [...keysUncovered, ...g.exemptRoles.filter((r) => SSO_ROLE_WITHOUT_REGION.test(r)).map((r) =>
     `guardrails.exemptRoles "${r}" matches IAM Identity Center roles only while Identity Center runs in us-east-1: ` +
       'in any other region the role path holds the region (aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_...); ' +
-      `write "${r.replace('sso.amazonaws.com/', 'sso.amazonaws.com/*')}" to match both`);
+      `write "${r.replace('sso.amazonaws.com/', 'sso.amazonaws.com/*')}" to match both`)];
 }
 
 const actionPattern = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, {

@@ -257,3 +257,26 @@ describe('break-glass through IAM Identity Center, wherever Identity Center runs
       /exemptRoles "aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_BreakGlass_\*" matches IAM Identity Center roles only while Identity Center runs in us-east-1.*write "aws-reserved\/sso\.amazonaws\.com\/\*AWSReservedSSO_BreakGlass_\*"/)]));
   });
 });
+
+// Organizations guide, "Service control policies": an SCP attached to an OU restricts only the principals of the
+// accounts in that OU (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+// Only principals of the log-archive account can disable or delete its keys, so the key SCP aimed at OUs that do not
+// hold that account binds nobody who could.
+describe('guardrails aimed at OUs only', () => {
+  const withTargets = (targets: string[], extra: Record<string, unknown> = {}) => {
+    const i = minimalInput();
+    i.organization.organizationalUnits = [{ name: 'workloads', id: 'ou-ab12-workload1' }];
+    i.guardrails = { targets, ...extra };
+    return configWarnings(configOf(i));
+  };
+
+  test('synth warns that the log-archive key SCP binds the log-archive account only if it is in a targeted OU', () => {
+    expect(withTargets(['workloads'])).toEqual(expect.arrayContaining([expect.stringMatching(
+      /guardrails\.targets has no "root": org-guard-protect-log-archive-keys .* log-archive account \(333333333333\) .* only if they sit in one of "workloads"/)]));
+  });
+
+  test('no warning with the root among the targets, or with the key SCP off', () => {
+    expect(withTargets(['root', 'workloads']).some((w) => w.includes('guardrails.targets'))).toBe(false);
+    expect(withTargets(['workloads'], { protectLogArchiveKeys: false }).some((w) => w.includes('guardrails.targets'))).toBe(false);
+  });
+});
