@@ -280,3 +280,15 @@ describe('guardrails aimed at OUs only', () => {
     expect(withTargets(['workloads'], { protectLogArchiveKeys: false }).some((w) => w.includes('guardrails.targets'))).toBe(false);
   });
 });
+
+// GuardDuty API reference: DeleteMalwareProtectionPlan / UpdateMalwareProtectionPlan remove or change the plan that scans
+// a bucket (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DeleteMalwareProtectionPlan.html). The plans of
+// accounts.members[].s3MalwareProtection are created by the member's deployment role, which stays exempt.
+describe('GuardDuty Malware Protection for S3 plans stay on', () => {
+  test.each(['guardduty:DeleteMalwareProtectionPlan', 'guardduty:UpdateMalwareProtectionPlan'])(
+    '%s is denied to a member administrator and allowed to the deployment and break-glass roles', (action) => {
+      expect(denials(docs, admin(MEMBER), action)).not.toEqual([]);
+      expect(denials(docs, deployer(MEMBER), action)).toEqual([]);
+      expect(denials(docs, breakGlass(MEMBER), action)).toEqual([]);
+    });
+});
