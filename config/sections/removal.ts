@@ -81,7 +81,7 @@ export function organizationsDelegatedPrincipals(cfg: OrgConfig): string[] {
     p !== 'access-analyzer.amazonaws.com' || delegatedAdminRegions(cfg, 'accessAnalyzer').length > 0);
 }
 
-// An organization that already registered the security account (AWS Control Tower does for Config, for one)
+// An organization that already registered the security account (by hand, or through another landing-zone tool)
 // cannot be registered again: RegisterDelegatedAdministrator fails with AccountAlreadyRegisteredException
 // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html), and
 // the provider's Create passes that on (internal/service/organizations/delegated_administrator.go). Such
