@@ -7,7 +7,7 @@ import { firewallManagerSchema, checkFirewallManager } from './sections/firewall
 import { guardrailsSchema, checkGuardrails } from './sections/guardrails';
 import { notificationsSchema, checkNotifications } from './sections/notifications';
 import { budgetSchema, checkBudget } from './sections/budget';
-import { removalSchema, checkRemoval } from './sections/removal';
+import { removalSchema, checkRemoval, checkDelegatedAdminsInUse, ORGANIZATIONS_DELEGATED_PRINCIPALS } from './sections/removal';
 import { KNOWN_POLICY_TYPES } from '../modules/organization';
 import { organizationPoliciesSchema, checkOrganizationPolicies } from './sections/organization-policies';
 import { checkSecurityHubTuning } from './sections/security-hub-tuning';
@@ -54,6 +54,10 @@ const organization = strictObject({
     .array(z.string().regex(/^[A-Z][A-Z0-9_]{2,63}$/, { error: (i) => `not a policy type: "${String(i.input)}"; known types: ${KNOWN_POLICY_TYPES.join(', ')}` }))
     .default([])
     .describe(`Policy types already enabled on the root (${KNOWN_POLICY_TYPES.join(', ')}). The list is authoritative: a type missing here (and not needed by org-guard) is disabled, which detaches every policy of that type.`),
+  delegatedAdminsInUse: z
+    .array(z.string())
+    .default([])
+    .describe(`Service principals for which the security account is already a delegated administrator through AWS Organizations (${ORGANIZATIONS_DELEGATED_PRINCIPALS.join(', ')}): adopted with an import block, because registering again fails with AccountAlreadyRegisteredException.`),
 }).superRefine(...crossCheck(checkOrganization));
 
 const coreAccount = strictObject({
@@ -192,6 +196,7 @@ export const configSchema = configShape
   .superRefine(...crossCheck(checkNotifications))
   .superRefine(...crossCheck(checkBudget))
   .superRefine(...crossCheck(checkRemoval))
+  .superRefine(...crossCheck(checkDelegatedAdminsInUse))
   .superRefine(...crossCheck(checkOrganizationPolicies))
   .superRefine(...crossCheck(checkSecurityHubTuning))
   .superRefine(...crossCheck(checkAccessAnalyzerRules))

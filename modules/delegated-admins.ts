@@ -26,6 +26,12 @@ export interface DelegatedAdminsProps {
   firewallManagerProvider?: TerraformProvider;
   /** Service principals registered through Organizations (Config, access-analyzer, ...). */
   organizationsServicePrincipals?: readonly string[];
+  /**
+   * Those of organizationsServicePrincipals the admin account is already registered for: imported
+   * (id `<account>/<principal>`), since RegisterDelegatedAdministrator refuses a second registration
+   * with AccountAlreadyRegisteredException.
+   */
+  adoptedServicePrincipals?: readonly string[];
 }
 
 /**
@@ -75,7 +81,8 @@ export class DelegatedAdmins extends Construct {
     }
     for (const principal of props.organizationsServicePrincipals ?? []) {
       const name = principal.replace(/\.amazonaws\.com$/, '');
-      add(new OrganizationsDelegatedAdministrator(this, `organizations-${name}`, { accountId: admin, servicePrincipal: principal, ...common }));
+      const registration = add(new OrganizationsDelegatedAdministrator(this, `organizations-${name}`, { accountId: admin, servicePrincipal: principal, ...common }));
+      if (props.adoptedServicePrincipals?.includes(principal)) registration.importFrom(`${admin}/${principal}`);
     }
   }
 }

@@ -75,6 +75,11 @@ export const PROTECTED_ACTIONS: Record<ProtectedService, string[]> = {
     'guardduty:UpdateThreatIntelSet',
     'guardduty:DeletePublishingDestination',
     'guardduty:UpdatePublishingDestination',
+    // The Malware Protection for S3 plans that members' stacks create (accounts.members[].s3MalwareProtection):
+    // without these a member administrator could switch off the scanning of a bucket (GuardDuty API reference,
+    // DeleteMalwareProtectionPlan / UpdateMalwareProtectionPlan).
+    'guardduty:DeleteMalwareProtectionPlan',
+    'guardduty:UpdateMalwareProtectionPlan',
   ],
   securityhub: [
     'securityhub:DisableSecurityHub',

@@ -23,11 +23,36 @@ const protectedService = z.enum(PROTECTED_SERVICES, {
   error: (issue) => `unknown service "${String(issue.input)}"; allowed: ${PROTECTED_SERVICES.join(', ')}`,
 });
 
-// A role name, optionally with a path and `*` wildcards (e.g. aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*).
+// A role name, optionally with a path and `*` wildcards (e.g. aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*).
 const rolePattern = z.string().regex(/^[\w+=,.@*-]+(\/[\w+=,.@*-]+)*$/, {
   error: (issue) =>
-    `not a role name pattern: "${String(issue.input)}"; use a role name, optionally with a path and * wildcards (e.g. aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*)`,
+    `not a role name pattern: "${String(issue.input)}"; use a role name, optionally with a path and * wildcards (e.g. aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*)`,
 });
+
+/**
+ * IAM Identity Center roles: `role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<suffix>` (IAM
+ * Identity Center user guide, "Referencing permission sets in resource policies, Amazon EKS, and AWS KMS",
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html); only an instance in
+ * us-east-1 leaves the region segment out. A pattern without it matches nothing elsewhere, so the break-glass
+ * role it was meant to exempt is locked out like everybody else. `*` in ArnLike also matches `/`.
+ */
+const SSO_ROLE_WITHOUT_REGION = /^aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_/;
+
+export function guardrailsWarnings(cfg: OrgConfig): string[] {
+  const g = cfg.guardrails;
+  if (!g.enabled) return [];
+  // An SCP limits only the principals of the accounts under its target (Organizations guide, "Service control
+  // policies"), and only principals of the log-archive account can disable or delete its keys.
+  const keysUncovered = g.protectLogArchiveKeys && !g.targets.includes(ROOT_TARGET)
+    ? [`guardrails.targets has no "${ROOT_TARGET}": org-guard-protect-log-archive-keys (and the other guardrails) bind the log-archive account ` +
+        `(${cfg.accounts.logArchive.id}) and the security account only if they sit in one of ${g.targets.map((t) => `"${t}"`).join(', ')}; ` +
+        'otherwise that SCP protects nothing (the key policy still guards the org-guard key): add "root" or the OU of those accounts']
+    : [];
+  return [...keysUncovered, ...g.exemptRoles.filter((r) => SSO_ROLE_WITHOUT_REGION.test(r)).map((r) =>
+    `guardrails.exemptRoles "${r}" matches IAM Identity Center roles only while Identity Center runs in us-east-1: ` +
+      'in any other region the role path holds the region (aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_...); ' +
+      `write "${r.replace('sso.amazonaws.com/', 'sso.amazonaws.com/*')}" to match both`)];
+}
 
 const actionPattern = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, {
   error: (issue) => `not an IAM action: "${String(issue.input)}"; write service:Action, e.g. "chatbot:*" or "ec2:DescribeRegions"`,
@@ -55,7 +80,7 @@ export const guardrailsSchema = strictObject({
     .array(rolePattern)
     .max(10, { error: 'at most 10 exempt roles (each SCP must stay under 5,120 characters)' })
     .default([])
-    .describe('Roles exempted from the guardrails besides deployment.roleName (break-glass roles). Root is never exempt.'),
+    .describe('Roles exempted from the guardrails besides deployment.roleName (break-glass roles), e.g. aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlass_* (the * covers the region segment Identity Center adds outside us-east-1). Root is never exempt.'),
   denyLeavingOrganization: z.boolean().default(true).describe('Members may not leave the organization.'),
   denyRootUser: z.boolean().default(true).describe('The root user of member accounts may not act.'),
   protectDeploymentRole: z

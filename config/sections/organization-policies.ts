@@ -26,6 +26,10 @@ const instanceMetadataDefaults = strictObject({
     .int()
     .min(-1, { error: 'hop limit must be -1 (no preference) to 64' })
     .max(64, { error: 'hop limit must be -1 (no preference) to 64' })
+    // 0 is not a hop limit: EC2 takes 1 to 64, or -1 for no preference (EC2 API reference,
+    // ModifyInstanceMetadataDefaults, HttpPutResponseHopLimit:
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceMetadataDefaults.html).
+    .refine((n) => n !== 0, { error: 'hop limit 0 is not allowed: use 1 to 64, or -1 for no preference' })
     .default(2)
     .describe('AWS recommends at least 2 with IMDSv2 required (containers on the instance).'),
   httpEndpoint: z.enum(['enabled', 'disabled', 'no_preference']).default('no_preference'),

@@ -47,7 +47,10 @@ export function checkRemoval(cfg: OrgConfig, ctx: z.RefinementCtx): void {
 export function delegatedAdminRegions(cfg: OrgConfig, service: RegionalService): string[] {
   const kept = cfg.removal.keepDelegatedAdmins;
   const keptService = kept.services.includes(service);
-  const regions = keptService ? [...cfg.organization.regions] : serviceRegions(cfg, service);
+  // A switched-off service keeps the regions it ran in (its excludedRegions stay in the config and
+  // never had a registration): keeping must not designate a new administrator anywhere.
+  const excluded = new Set(cfg.services[service].excludedRegions);
+  const regions = keptService ? cfg.organization.regions.filter((r) => !excluded.has(r)) : serviceRegions(cfg, service);
   if (cfg.services[service].enabled || keptService) regions.push(...kept.regions);
   return [...new Set(regions)];
 }
@@ -63,4 +66,39 @@ export function removalWarnings(cfg: OrgConfig): string[] {
     `removal.keepDelegatedAdmins keeps the delegated administrators of ${what.join(', ')}: deploy every stack (cdktf deploy '*'), ` +
       'then empty removal.keepDelegatedAdmins and deploy management to deregister them (plan review blocks the deregistration until you allow it)',
   ];
+}
+
+/** Principals org-guard registers the security account for through AWS Organizations (not a service's own API). */
+export const ORGANIZATIONS_DELEGATED_PRINCIPALS = [
+  'config.amazonaws.com',
+  'config-multiaccountsetup.amazonaws.com',
+  'access-analyzer.amazonaws.com',
+] as const;
+
+/** The Organizations-level registrations of the management stack for this config. */
+export function organizationsDelegatedPrincipals(cfg: OrgConfig): string[] {
+  return ORGANIZATIONS_DELEGATED_PRINCIPALS.filter((p) =>
+    p !== 'access-analyzer.amazonaws.com' || delegatedAdminRegions(cfg, 'accessAnalyzer').length > 0);
+}
+
+// An organization that already registered the security account (by hand, or through another landing-zone tool)
+// cannot be registered again: RegisterDelegatedAdministrator fails with AccountAlreadyRegisteredException
+// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html), and
+// the provider's Create passes that on (internal/service/organizations/delegated_administrator.go). Such
+// registrations are listed in organization.delegatedAdminsInUse and adopted with an import block.
+export function checkDelegatedAdminsInUse(cfg: OrgConfig, ctx: z.RefinementCtx): void {
+  const registered = organizationsDelegatedPrincipals(cfg);
+  const seen = new Map<string, number>();
+  cfg.organization.delegatedAdminsInUse.forEach((principal, i) => {
+    const path = ['organization', 'delegatedAdminsInUse', i];
+    if (!registered.includes(principal)) {
+      const why = (ORGANIZATIONS_DELEGATED_PRINCIPALS as readonly string[]).includes(principal)
+        ? 'org-guard does not register it with this config (services.accessAnalyzer is off)'
+        : 'org-guard does not register it through AWS Organizations';
+      fail(ctx, path, `"${principal}": ${why}; allowed: ${registered.join(', ')}`);
+    }
+    const first = seen.get(principal);
+    if (first !== undefined) fail(ctx, path, `"${principal}" is already listed at index ${first}; list each principal once`);
+    else seen.set(principal, i);
+  });
 }

@@ -2,7 +2,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { MemberAccount } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
-import { delegatedAdminRegions } from '../../config/sections/removal';
+import { delegatedAdminRegions, organizationsDelegatedPrincipals } from '../../config/sections/removal';
 import { Organization } from '../../modules/organization';
 import { enabledPolicyTypes, resourceSharingNeeded } from './organization';
 import { DelegatedAdmins } from '../../modules/delegated-admins';
@@ -63,11 +63,8 @@ export function addManagementServices(stack: AccountStack): Organization {
     securityHubRegion: delegatedAdminRegions(cfg, 'securityHub').length > 0 ? organization.homeRegion : undefined,
     firewallManager: true,
     firewallManagerProvider: fmsProvider,
-    organizationsServicePrincipals: [
-      'config.amazonaws.com',
-      'config-multiaccountsetup.amazonaws.com',
-      ...(delegatedAdminRegions(cfg, 'accessAnalyzer').length > 0 ? ['access-analyzer.amazonaws.com'] : []),
-    ],
+    organizationsServicePrincipals: organizationsDelegatedPrincipals(cfg),
+    adoptedServicePrincipals: organization.delegatedAdminsInUse,
   });
 
   return org;

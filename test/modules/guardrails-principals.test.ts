@@ -9,6 +9,7 @@ import { evaluate, matchingStatements, type ContextValue, type Policy } from '..
 import { configOf, minimalInput, resourcesOf, synthOrg, type TfJson } from '../helpers';
 import { POLICY_SIZE_LIMIT } from '../../modules/guardrails';
 import { KEY_DESTRUCTION_ACTIONS } from '../../modules/log-archive-key';
+import { configWarnings } from '../../config/warnings';
 
 const SECURITY = '222222222222';
 const ARCHIVE = '333333333333';
@@ -224,4 +225,70 @@ describe('region deny with us-east-1 not governed (homeRegion eu-west-1, regions
       expect(doc).not.toContain('org-guard-waf-logs-firehose');
     }
   });
+});
+
+// IAM Identity Center user guide, "Referencing permission sets in resource policies, Amazon EKS, and AWS KMS": the
+// role of a permission set is arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<aws-region>/AWSReservedSSO_
+// <set>_<suffix> (https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html); an
+// instance in us-east-1 has no region segment. ArnLike checks each ARN component with * matching any characters.
+describe('break-glass through IAM Identity Center, wherever Identity Center runs', () => {
+  const sso = (account: string, region?: string) =>
+    `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/${region ? `${region}/` : ''}AWSReservedSSO_BreakGlass_0123abcd`;
+  const docsFor = (pattern: string) => {
+    const i = minimalInput();
+    i.guardrails = { exemptRoles: [pattern] };
+    return { docs: scpsOf(synthOrg(configOf(i)).management).map((s) => s.doc), warnings: configWarnings(configOf(i)) };
+  };
+
+  test('the documented pattern (aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlass_*) exempts both role paths', () => {
+    const { docs: d, warnings } = docsFor('aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlass_*');
+    for (const arn of [sso(MEMBER), sso(MEMBER, 'eu-west-2')]) {
+      expect(denials(d, arn, 'guardduty:DeleteDetector')).toEqual([]);
+      expect(denials(d, arn, 'iam:UpdateAssumeRolePolicy', { resource: deployer(MEMBER) })).toEqual([]);
+    }
+    expect(warnings.some((w) => w.includes('guardrails.exemptRoles'))).toBe(false);
+  });
+
+  test('a pattern without the region segment leaves an Identity Center outside us-east-1 locked out, and synth warns', () => {
+    const { docs: d, warnings } = docsFor('aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_*');
+    expect(denials(d, sso(MEMBER), 'guardduty:DeleteDetector')).toEqual([]);
+    expect(denials(d, sso(MEMBER, 'eu-west-2'), 'guardduty:DeleteDetector')).not.toEqual([]);
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(
+      /exemptRoles "aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_BreakGlass_\*" matches IAM Identity Center roles only while Identity Center runs in us-east-1.*write "aws-reserved\/sso\.amazonaws\.com\/\*AWSReservedSSO_BreakGlass_\*"/)]));
+  });
+});
+
+// Organizations guide, "Service control policies": an SCP attached to an OU restricts only the principals of the
+// accounts in that OU (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+// Only principals of the log-archive account can disable or delete its keys, so the key SCP aimed at OUs that do not
+// hold that account binds nobody who could.
+describe('guardrails aimed at OUs only', () => {
+  const withTargets = (targets: string[], extra: Record<string, unknown> = {}) => {
+    const i = minimalInput();
+    i.organization.organizationalUnits = [{ name: 'workloads', id: 'ou-ab12-workload1' }];
+    i.guardrails = { targets, ...extra };
+    return configWarnings(configOf(i));
+  };
+
+  test('synth warns that the log-archive key SCP binds the log-archive account only if it is in a targeted OU', () => {
+    expect(withTargets(['workloads'])).toEqual(expect.arrayContaining([expect.stringMatching(
+      /guardrails\.targets has no "root": org-guard-protect-log-archive-keys .* log-archive account \(333333333333\) .* only if they sit in one of "workloads"/)]));
+  });
+
+  test('no warning with the root among the targets, or with the key SCP off', () => {
+    expect(withTargets(['root', 'workloads']).some((w) => w.includes('guardrails.targets'))).toBe(false);
+    expect(withTargets(['workloads'], { protectLogArchiveKeys: false }).some((w) => w.includes('guardrails.targets'))).toBe(false);
+  });
+});
+
+// GuardDuty API reference: DeleteMalwareProtectionPlan / UpdateMalwareProtectionPlan remove or change the plan that scans
+// a bucket (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DeleteMalwareProtectionPlan.html). The plans of
+// accounts.members[].s3MalwareProtection are created by the member's deployment role, which stays exempt.
+describe('GuardDuty Malware Protection for S3 plans stay on', () => {
+  test.each(['guardduty:DeleteMalwareProtectionPlan', 'guardduty:UpdateMalwareProtectionPlan'])(
+    '%s is denied to a member administrator and allowed to the deployment and break-glass roles', (action) => {
+      expect(denials(docs, admin(MEMBER), action)).not.toEqual([]);
+      expect(denials(docs, deployer(MEMBER), action)).toEqual([]);
+      expect(denials(docs, breakGlass(MEMBER), action)).toEqual([]);
+    });
 });

@@ -100,3 +100,42 @@ describe('management stack: variations', () => {
     expect(after).toEqual(before);
   });
 });
+
+// AWS Organizations API reference, RegisterDelegatedAdministrator: AccountAlreadyRegisteredException, "The specified
+// account is already a delegated administrator for this AWS service"
+// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html); the
+// provider's Create calls it unconditionally and its importer takes `<account id>/<service principal>`
+// (internal/service/organizations/delegated_administrator.go). An existing registration must be imported.
+describe('management stack: delegated administrators the organization already has', () => {
+  const withInUse = (principals: string[], extra: (i: Record<string, any>) => void = () => {}) => {
+    const input = minimalInput();
+    input.organization.delegatedAdminsInUse = principals;
+    extra(input);
+    return input;
+  };
+
+  test('each listed registration is adopted with an import block at its own address; the others are created', () => {
+    const mgmt = synthOrg(configOf(withInUse(['config.amazonaws.com', 'access-analyzer.amazonaws.com']))).management;
+    const regs = resourcesOf(mgmt, 'aws_organizations_delegated_administrator');
+    const addressOf = (principal: string) => `aws_organizations_delegated_administrator.${regs.find(([, r]) => r.service_principal === principal)![0]}`;
+    expect(mgmt.import).toEqual(expect.arrayContaining([
+      { to: addressOf('config.amazonaws.com'), id: `${SECURITY}/config.amazonaws.com` },
+      { to: addressOf('access-analyzer.amazonaws.com'), id: `${SECURITY}/access-analyzer.amazonaws.com` },
+    ]));
+    expect((mgmt.import ?? []).map((i: any) => i.to)).not.toContain(addressOf('config-multiaccountsetup.amazonaws.com'));
+    // Construct ids (and so addresses) stay what they were.
+    expect(regs.map(([name]) => name).sort()).toEqual(resourcesOf(synthOrg().management, 'aws_organizations_delegated_administrator').map(([n]) => n).sort());
+  });
+
+  test('default: nothing is imported but the organization', () => {
+    const mgmt = synthOrg().management;
+    expect((mgmt.import ?? []).filter((i: any) => String(i.to).startsWith('aws_organizations_delegated_administrator.'))).toEqual([]);
+  });
+
+  test('a principal org-guard does not register, or one listed twice, is a config error', () => {
+    expect(() => configOf(withInUse(['sso.amazonaws.com']))).toThrow(/organization\.delegatedAdminsInUse\[0\].*"sso\.amazonaws\.com": org-guard does not register it through AWS Organizations; allowed: config\.amazonaws\.com/s);
+    expect(() => configOf(withInUse(['access-analyzer.amazonaws.com'], (i) => { i.services = { accessAnalyzer: { enabled: false } }; })))
+      .toThrow(/"access-analyzer\.amazonaws\.com": org-guard does not register it with this config/);
+    expect(() => configOf(withInUse(['config.amazonaws.com', 'config.amazonaws.com']))).toThrow(/delegatedAdminsInUse\[1\].*already listed at index 0/s);
+  });
+});

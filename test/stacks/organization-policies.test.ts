@@ -117,6 +117,17 @@ describe('EC2 declarative policy', () => {
     expect(resourcesOf(s.security, 'aws_ebs_snapshot_block_public_access')).toHaveLength(4);
   });
 
+  // EC2 API reference, ModifyInstanceMetadataDefaults: HttpPutResponseHopLimit takes 1 to 64, or -1 for
+  // no preference (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceMetadataDefaults.html).
+  test('IMDS hop limit: 0 is a config error, -1 (no preference) and 1 to 64 are accepted', () => {
+    const ec2 = (hop: number) => ({ ec2: { enabled: true, instanceMetadataDefaults: { enabled: true, httpPutResponseHopLimit: hop } } });
+    expectProblem(problemsFor((i) => (i.organizationPolicies = ec2(0))),
+      'organizationPolicies.ec2.instanceMetadataDefaults.httpPutResponseHopLimit', /hop limit 0 is not allowed: use 1 to 64, or -1/);
+    for (const hop of [-1, 1, 64]) {
+      expect(configOf({ ...minimalInput(), organizationPolicies: ec2(hop) }).organizationPolicies.ec2.instanceMetadataDefaults.httpPutResponseHopLimit).toBe(hop);
+    }
+  });
+
   test('unknown targets are config errors', () => {
     expectProblem(problemsFor((i) => (i.organizationPolicies = { targets: ['nope'], ec2: { enabled: true } })),
       'organizationPolicies.targets[0]', /neither "root" nor an OU/);

@@ -128,6 +128,22 @@ describe('taking things away in one ordinary deploy', () => {
     });
   });
 
+  // Keeping a registration must not add one: designating a delegated administrator in a region is a
+  // change of its own (designating the GuardDuty administrator creates a detector in that account if it
+  // has none, org-guard design reference, "GuardDuty"), and the next deploy would take it away again through a
+  // plan-review override. removal.ts keeps organization.regions minus the service's excludedRegions.
+  test('switching off a service with excluded regions keeps exactly the registrations it had', () => {
+    const before = fullInput();
+    before.services = { ...before.services, macie: { ...before.services?.macie, excludedRegions: ['ap-northeast-1'] } };
+    const had = [...registrations(synthOrg(configOf(before)))].filter((r) => r.startsWith('macie@')).sort();
+    expect(had).toEqual(['macie@eu-west-1', 'macie@us-east-1', 'macie@us-west-2']);
+
+    const step1 = structuredClone(before);
+    step1.services.macie.enabled = false;
+    step1.removal = { keepDelegatedAdmins: { services: ['macie'] } };
+    expect([...registrations(synthOrg(configOf(step1)))].filter((r) => r.startsWith('macie@')).sort()).toEqual(had);
+  });
+
   describe('removing a governed region', () => {
     const out = fullInput();
     out.organization.regions = out.organization.regions.filter((r: string) => r !== 'eu-west-1');

@@ -179,6 +179,17 @@ describe('protected resources', () => {
     expect(run([`security=${file('other-alias.json', otherAlias)}`]).code).toBe(EXIT.ok);
   });
 
+  // CloudWatch Logs API reference, DeleteLogGroup: deleting a group permanently deletes its log events
+  // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogGroup.html).
+  test('the organization trail\'s log group is protected; other log groups are not', () => {
+    const trailGroup = asAws(changed, { 'terraform_data.replaced': { type: 'aws_cloudwatch_log_group', name: 'trail', before: { name: '/org-guard/cloudtrail/org-guard-organization-trail' } } });
+    const r = run([`management=${file('trail-group.json', trailGroup)}`]);
+    expect(r.code).toBe(EXIT.blocked);
+    expect(r.stdout).toContain('`aws_cloudwatch_log_group.trail` would be **replaced**: CloudWatch Logs group of the organization trail');
+    const appGroup = asAws(changed, { 'terraform_data.deleted': { type: 'aws_cloudwatch_log_group', name: 'app', before: { name: '/aws/lambda/my-app' } } });
+    expect(run([`workload-prod=${file('app-group.json', appGroup)}`]).code).toBe(EXIT.ok);
+  });
+
   test('--protect adds a type for one run', () => {
     const p = `sandbox=${file('extra.json', changed)}`;
     const r = run([p, '--protect', 'terraform_data']);

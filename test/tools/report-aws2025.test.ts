@@ -55,9 +55,9 @@ describe('coverage report: the 2025 security controls', () => {
     const input = minimalInput();
     input.services = { securityHub: { alignPasswordPolicyControl: false, standards: ['cis-aws-foundations-benchmark/v/3.0.0', 'cis-aws-foundations-benchmark/v/5.0.0'] } };
     const cov2 = coverageOf(input);
-    expect(cell(cov2, 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1')).toEqual({ status: 'missing', how: 'IAM.7 uses Security Hub default parameters' });
+    expect(cell(cov2, 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1')).toEqual({ status: 'missing', how: 'off in the config: set services.securityHub.alignPasswordPolicyControl: true' });
     expect(cell(cov2, 'securityhub-cis', 'workload-prod', 'us-east-1').how).toBe('central policy (v3.0.0, v5.0.0)');
     input.services.securityHub = { disabledControls: ['IAM.7'], alignPasswordPolicyControl: false };
-    expect(cell(coverageOf(input), 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1').how).toBe('IAM.7 disabled in the central policy');
+    expect(cell(coverageOf(input), 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1').how).toBe('off in the config: remove IAM.7 from services.securityHub.disabledControls');
   });
 });

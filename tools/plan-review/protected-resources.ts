@@ -47,6 +47,8 @@ export type ProtectionRule = DestroyRule | AttributeRule;
 
 /** Names org-guard gives its log-archive buckets (modules/names.ts): `org-guard-<purpose>-<account>-<region>`. */
 const ORG_GUARD_BUCKET = /^org-guard-/;
+/** Log group of the organization trail (modules/organization-trail.ts: `/org-guard/cloudtrail/<trail name>`). */
+const TRAIL_LOG_GROUP_PREFIX = '/org-guard/cloudtrail/';
 /** Alias of the log-archive key (modules/names.ts keyAlias). */
 const LOG_ARCHIVE_KEY_ALIAS = 'alias/org-guard-log-archive';
 
@@ -81,6 +83,15 @@ export const PROTECTED_RESOURCES: readonly ProtectionRule[] = [
   {
     type: 'aws_cloudtrail',
     reason: 'CloudTrail trail: the organization trail is the audit record of every account; while it is gone nothing is logged',
+  },
+  {
+    // CloudWatch Logs API reference, DeleteLogGroup: it "permanently deletes all the archived log events associated
+    // with the log group" (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogGroup.html);
+    // the provider's Delete calls it (unless skip_destroy), and `name` is ForceNew
+    // (internal/service/logs/group.go), so a new logging.trailName replaces the group too. Unknown name: blocked.
+    type: 'aws_cloudwatch_log_group',
+    reason: 'CloudWatch Logs group of the organization trail: deleting or replacing it deletes every event it holds (the copy in the log archive stays)',
+    when: (c) => typeof c.before?.name !== 'string' || c.before.name.startsWith(TRAIL_LOG_GROUP_PREFIX),
   },
   {
     type: 'aws_cloudtrail_organization_delegated_admin_account',

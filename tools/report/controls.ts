@@ -268,7 +268,10 @@ const securityHubPasswordParameters: Control = {
   id: 'securityhub-iam7-parameters',
   group: 'Security Hub',
   label: 'IAM.7 checks the baseline password policy',
-  switchedOnBy: serviceSwitch('securityHub', (c) => (c.services.securityHub.alignPasswordPolicyControl ? undefined : 'services.securityHub.alignPasswordPolicyControl: true')),
+  switchedOnBy: serviceSwitch('securityHub', (c) => {
+    if (c.services.securityHub.disabledControls.includes('IAM.7')) return 'remove IAM.7 from services.securityHub.disabledControls';
+    return c.services.securityHub.alignPasswordPolicyControl ? undefined : 'services.securityHub.alignPasswordPolicyControl: true';
+  }),
   prepare(ctx) {
     const hub = securityHub.prepare(ctx);
     const c = securityHubCentral(ctx);
