@@ -201,6 +201,9 @@ describe('management stack: service delegated administrators the organization al
     expect(importsOf(mgmt, 'aws_macie2_organization_admin_account')).toEqual([]);
   });
 
+  // Terraform 1.11 refuses an import block whose provider differs from the resource's ("Invalid import provider
+  // argument: The provider argument can only be specified in import blocks that will generate configuration";
+  // checked offline with terraform_data and an aliased built-in provider); the same provider, or none, plans.
   test('Firewall Manager: imported by account id, without a region suffix, through the us-east-1 provider of the resource', () => {
     const outside = synthWith(['fms.amazonaws.com'], (i) => { i.organization.homeRegion = 'eu-west-1'; });
     const [[name, body]] = resourcesOf(outside, 'aws_fms_admin_account');
