@@ -8,9 +8,10 @@ import { ORGANIZATIONS_DELEGATED_PRINCIPALS, delegatedAdminRegions, organization
 // - Organizations (config, config-multiaccountsetup, access-analyzer): RegisterDelegatedAdministrator returns
 //   AccountAlreadyRegisteredException
 //   (https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html).
-// - GuardDuty: EnableOrganizationAdminAccount returns BadRequestException "the account is already enabled as the
-//   GuardDuty delegated administrator", and the provider's Create passes every error on
-//   (internal/service/guardduty/organization_admin_account.go).
+// - GuardDuty: EnableOrganizationAdminAccount returns BadRequestException "The request failed because the account is
+//   already enabled as the GuardDuty delegated administrator for the organization" (observed CLI output,
+//   https://zenn.dev/hiroga/scraps/b7f24f6079ec55; the API reference lists only BadRequestException), and the
+//   provider's Create passes every error on (internal/service/guardduty/organization_admin_account.go).
 // - Firewall Manager: the provider's Create itself refuses an existing READY admin: "FMS Admin Account (...) already
 //   associated: import this Terraform resource to manage" (internal/service/fms/admin_account.go).
 // - Security Hub, Detective, Macie: Create passes every EnableOrganizationAdminAccount error on, and the API
