@@ -7,7 +7,8 @@ import { firewallManagerSchema, checkFirewallManager } from './sections/firewall
 import { guardrailsSchema, checkGuardrails } from './sections/guardrails';
 import { notificationsSchema, checkNotifications } from './sections/notifications';
 import { budgetSchema, checkBudget } from './sections/budget';
-import { removalSchema, checkRemoval, checkDelegatedAdminsInUse, ORGANIZATIONS_DELEGATED_PRINCIPALS } from './sections/removal';
+import { removalSchema, checkRemoval } from './sections/removal';
+import { checkDelegatedAdminsInUse, delegatedAdminInUse, KNOWN_ADMIN_PRINCIPALS } from './sections/delegated-admins-in-use';
 import { KNOWN_POLICY_TYPES } from '../modules/organization';
 import { organizationPoliciesSchema, checkOrganizationPolicies } from './sections/organization-policies';
 import { checkSecurityHubTuning } from './sections/security-hub-tuning';
@@ -55,9 +56,9 @@ const organization = strictObject({
     .default([])
     .describe(`Policy types already enabled on the root (${KNOWN_POLICY_TYPES.join(', ')}). The list is authoritative: a type missing here (and not needed by org-guard) is disabled, which detaches every policy of that type.`),
   delegatedAdminsInUse: z
-    .array(z.string())
+    .array(delegatedAdminInUse)
     .default([])
-    .describe(`Service principals for which the security account is already a delegated administrator through AWS Organizations (${ORGANIZATIONS_DELEGATED_PRINCIPALS.join(', ')}): adopted with an import block, because registering again fails with AccountAlreadyRegisteredException.`),
+    .describe(`Delegated-administrator registrations of the security account that already exist (${KNOWN_ADMIN_PRINCIPALS.join(', ')}; regional services optionally with the regions where they exist, default every region org-guard registers them in): adopted with an import block, because registering again fails.`),
 }).superRefine(...crossCheck(checkOrganization));
 
 const coreAccount = strictObject({

@@ -32,6 +32,13 @@ export interface DelegatedAdminsProps {
    * with AccountAlreadyRegisteredException.
    */
   adoptedServicePrincipals?: readonly string[];
+  /**
+   * Regions per service where the admin account is already the service's delegated administrator: imported,
+   * not enabled again (see config/sections/delegated-admins-in-use.ts for which services refuse a second call).
+   */
+  adoptedRegions?: Partial<Record<'guardDuty' | 'detective' | 'inspector' | 'macie' | 'securityHub', readonly string[]>>;
+  /** The admin account is already the Firewall Manager administrator: imported. */
+  adoptedFirewallManager?: boolean;
 }
 
 /**
@@ -50,34 +57,46 @@ export class DelegatedAdmins extends Construct {
       return r;
     };
 
+    // Each importer is ImportStatePassthrough: the id is the admin account id, which Read looks up in the
+    // service's list of admins (internal/service/{guardduty,detective,macie2,securityhub}/organization_admin_account.go,
+    // inspector2/delegated_admin_account.go). Provider 6 takes the region from an `@<region>` suffix and otherwise uses
+    // the provider's region, and a different `region` in the config then forces replacement
+    // (internal/provider/sdkv2/region.go importRegion, forceNewIfRegionChanges).
+    const adopt = (r: TerraformResource, service: keyof NonNullable<DelegatedAdminsProps['adoptedRegions']>, region: string) => {
+      if (props.adoptedRegions?.[service]?.includes(region)) r.importFrom(`${admin}@${region}`);
+    };
     for (const region of props.guardDutyRegions ?? []) {
-      add(new GuarddutyOrganizationAdminAccount(this, `guardduty-${region}`, { region, adminAccountId: admin, ...common }));
+      adopt(add(new GuarddutyOrganizationAdminAccount(this, `guardduty-${region}`, { region, adminAccountId: admin, ...common })), 'guardDuty', region);
     }
     for (const region of props.detectiveRegions ?? []) {
-      add(new DetectiveOrganizationAdminAccount(this, `detective-${region}`, { region, accountId: admin, ...common }));
+      adopt(add(new DetectiveOrganizationAdminAccount(this, `detective-${region}`, { region, accountId: admin, ...common })), 'detective', region);
     }
     for (const region of props.inspectorRegions ?? []) {
-      add(new Inspector2DelegatedAdminAccount(this, `inspector-${region}`, {
+      adopt(add(new Inspector2DelegatedAdminAccount(this, `inspector-${region}`, {
         region,
         accountId: admin,
         timeouts: { create: '30m', delete: '30m' },
         ...common,
-      }));
+      })), 'inspector', region);
     }
     for (const region of props.macieRegions ?? []) {
-      add(new Macie2OrganizationAdminAccount(this, `macie-${region}`, { region, adminAccountId: admin, ...common }));
+      adopt(add(new Macie2OrganizationAdminAccount(this, `macie-${region}`, { region, adminAccountId: admin, ...common })), 'macie', region);
     }
     if (props.securityHubRegion) {
-      add(new SecurityhubOrganizationAdminAccount(this, 'securityhub', { region: props.securityHubRegion, adminAccountId: admin, ...common }));
+      const region = props.securityHubRegion;
+      adopt(add(new SecurityhubOrganizationAdminAccount(this, 'securityhub', { region, adminAccountId: admin, ...common })), 'securityHub', region);
     }
     if (props.firewallManager ?? true) {
       // Global resource without a region argument: the call goes to the provider's region, which must be us-east-1.
-      add(new FmsAdminAccount(this, 'fms', {
+      const fms = add(new FmsAdminAccount(this, 'fms', {
         accountId: admin,
         provider: props.firewallManagerProvider,
         timeouts: { create: '30m', delete: '30m' },
         ...common,
       }));
+      // Not region-aware in provider 6 (website/docs/guides/enhanced-region-support: "Global resources in regional
+      // services"), so no `@region`; imported through the same us-east-1 provider as the resource.
+      if (props.adoptedFirewallManager) fms.importFrom(admin, props.firewallManagerProvider);
     }
     for (const principal of props.organizationsServicePrincipals ?? []) {
       const name = principal.replace(/\.amazonaws\.com$/, '');

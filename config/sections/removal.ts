@@ -80,25 +80,3 @@ export function organizationsDelegatedPrincipals(cfg: OrgConfig): string[] {
   return ORGANIZATIONS_DELEGATED_PRINCIPALS.filter((p) =>
     p !== 'access-analyzer.amazonaws.com' || delegatedAdminRegions(cfg, 'accessAnalyzer').length > 0);
 }
-
-// An organization that already registered the security account (by hand, or through another landing-zone tool)
-// cannot be registered again: RegisterDelegatedAdministrator fails with AccountAlreadyRegisteredException
-// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html), and
-// the provider's Create passes that on (internal/service/organizations/delegated_administrator.go). Such
-// registrations are listed in organization.delegatedAdminsInUse and adopted with an import block.
-export function checkDelegatedAdminsInUse(cfg: OrgConfig, ctx: z.RefinementCtx): void {
-  const registered = organizationsDelegatedPrincipals(cfg);
-  const seen = new Map<string, number>();
-  cfg.organization.delegatedAdminsInUse.forEach((principal, i) => {
-    const path = ['organization', 'delegatedAdminsInUse', i];
-    if (!registered.includes(principal)) {
-      const why = (ORGANIZATIONS_DELEGATED_PRINCIPALS as readonly string[]).includes(principal)
-        ? 'org-guard does not register it with this config (services.accessAnalyzer is off)'
-        : 'org-guard does not register it through AWS Organizations';
-      fail(ctx, path, `"${principal}": ${why}; allowed: ${registered.join(', ')}`);
-    }
-    const first = seen.get(principal);
-    if (first !== undefined) fail(ctx, path, `"${principal}" is already listed at index ${first}; list each principal once`);
-    else seen.set(principal, i);
-  });
-}

@@ -3,6 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { MemberAccount } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
 import { delegatedAdminRegions, organizationsDelegatedPrincipals } from '../../config/sections/removal';
+import { adoptedDelegatedAdmins } from '../../config/sections/delegated-admins-in-use';
 import { Organization } from '../../modules/organization';
 import { enabledPolicyTypes, resourceSharingNeeded } from './organization';
 import { DelegatedAdmins } from '../../modules/delegated-admins';
@@ -52,6 +53,7 @@ export function addManagementServices(stack: AccountStack): Organization {
       defaultTags: [{ tags: stack.defaultTags }],
     });
 
+  const adopted = adoptedDelegatedAdmins(cfg);
   new DelegatedAdmins(stack, 'delegated-admins', {
     adminAccountId: accounts.security.id,
     dependsOn: [org.resource],
@@ -64,7 +66,9 @@ export function addManagementServices(stack: AccountStack): Organization {
     firewallManager: true,
     firewallManagerProvider: fmsProvider,
     organizationsServicePrincipals: organizationsDelegatedPrincipals(cfg),
-    adoptedServicePrincipals: organization.delegatedAdminsInUse,
+    adoptedServicePrincipals: adopted.organizations,
+    adoptedRegions: adopted.regions,
+    adoptedFirewallManager: adopted.firewallManager,
   });
 
   return org;
