@@ -38,6 +38,8 @@ describe('logging config', () => {
     expectLoggingProblem({ retentionDays: -30 }, 'logging.retentionDays', /must be positive/);
     expectLoggingProblem({ retentionDays: 1.5 }, 'logging.retentionDays', /whole number/);
     expectLoggingProblem({ transitionDays: 0 }, 'logging.transitionDays', /must be positive/);
+    // the problem line is "<path>: <message>": the message does not name the key a second time
+    expectLoggingProblem({ retentionDays: 0 }, 'logging.retentionDays', /^must be positive \(at least 1 day\), got 0$/);
   });
 
   test('logs are never deleted before their retention ends', () => {
