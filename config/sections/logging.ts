@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OrgConfig } from '../schema';
-import { accountId, fail, strictObject } from '../zod-helpers';
+import { accountId, fail, strictObject, type ValidAt } from '../zod-helpers';
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_GROUP_RETENTION_DAYS = [
@@ -133,7 +133,7 @@ export function logReaders(cfg: OrgConfig): string[] {
   return cfg.logging.readers ?? [cfg.accounts.security.id];
 }
 
-export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx): void {
+export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx, valid: ValidAt = () => true): void {
   const logging = cfg.logging;
   const lock = logging.objectLock;
   if (lock.mode === 'COMPLIANCE' && lock.acknowledgeComplianceModeIsIrreversible !== true) {
@@ -173,6 +173,7 @@ export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx): void {
     const known = new Set([management.id, security.id, logArchive.id, ...members.map((m) => m.id)]);
     const seen = new Set<string>();
     logging.readers.forEach((id, i) => {
+      if (!valid('logging', 'readers', i)) return; // a malformed id is reported once, by its own schema
       if (!known.has(id)) {
         fail(ctx, ['logging', 'readers', i],
           `account ${id} is not an account of this organization (accounts.*); trail logs may only be shared inside the organization`);

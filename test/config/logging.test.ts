@@ -56,6 +56,9 @@ describe('logging config', () => {
     expectLoggingProblem({ readers: ['999999999999'] }, 'logging.readers[0]', /not an account of this organization/);
     expectLoggingProblem({ readers: ['222222222222', '222222222222'] }, 'logging.readers[1]', /listed twice/);
     expectLoggingProblem({ readers: [222222222222] }, 'logging.readers[0]', /quoted string of 12 digits/);
+    // one mistake, one problem: a malformed id is not also "not an account of this organization"
+    expect(problemsForLogging({ readers: ['1234'] }).filter((p) => p.path === 'logging.readers[0]').map((p) => p.message))
+      .toEqual([expect.stringMatching(/12 digits/)]);
     const input = minimalInput();
     input.logging = { readers: ['444444444444'] };
     expect(logReaders(configOf(input))).toEqual(['444444444444']);
