@@ -92,7 +92,12 @@ const deployment = strictObject({
   managementRoleName: roleName
     .optional()
     .describe('Role assumed in the management account. Absent: ambient credentials (OrganizationAccountAccessRole does not exist there).'),
-  sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).default('org-guard'),
+  // AssumeRole RoleSessionName: 2-64 characters of [\w+=,.@-] (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
+  sessionName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, { error: (i) => `not a valid role session name: "${String(i.input)}"; 2-64 letters, digits and + = , . @ _ -` })
+    .default('org-guard')
+    .describe('Role session name of the deployment role sessions (visible in CloudTrail).'),
 });
 
 const roleArn = z

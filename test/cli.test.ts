@@ -63,6 +63,8 @@ describe('a fresh clone, as the README tells a new user', () => {
     // the report synthesizes the bundled example, a different organization
     const report = sh('npm run report');
     expect(report.status).toBe(0);
+    // ORG_CONFIG is not set: the report's synth names the bundled example, not "(ORG_CONFIG)"
+    expect(report.lines).toContain('config: config/organization.yaml, the bundled example (ORG_CONFIG is not set; export ORG_CONFIG=path/to/org.yaml for your organization)');
     expect(report.out).toMatch(/wrote reports\/coverage\.md and reports\/coverage\.html/);
     expect(snapshot(path.join(project, 'cdktf.out'))).toEqual(before);
     expect(readdirSync(project).filter((f) => f.startsWith('cdktf.out'))).toEqual(['cdktf.out']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OrgConfig } from '../schema';
-import { accountId, fail, strictObject } from '../zod-helpers';
+import { accountId, fail, strictObject, type ValidAt } from '../zod-helpers';
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_GROUP_RETENTION_DAYS = [
@@ -10,12 +10,13 @@ export const LOG_GROUP_RETENTION_DAYS = [
 /** Colder storage classes the trail bucket may transition to (minimum ages enforced by S3). */
 export const TRANSITION_STORAGE_CLASSES = ['STANDARD_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
 
-const positiveDays = (what: string) =>
+// The problem line already starts with the key's path, so the messages do not repeat it.
+const positiveDays = () =>
   z
     .number()
-    .int({ error: (i) => `${what} must be a whole number of days, got ${String(i.input)}` })
-    .min(1, { error: (i) => `${what} must be positive (at least 1 day), got ${String(i.input)}` })
-    .max(36500, { error: (i) => `${what} must be at most 36500 days (100 years), got ${String(i.input)}` });
+    .int({ error: (i) => `must be a whole number of days, got ${String(i.input)}` })
+    .min(1, { error: (i) => `must be positive (at least 1 day), got ${String(i.input)}` })
+    .max(36500, { error: (i) => `must be at most 36500 days (100 years), got ${String(i.input)}` });
 
 const trailName = z
   .string()
@@ -101,18 +102,18 @@ const insights = strictObject({
 
 export const loggingSchema = strictObject({
   trailName: trailName.default('org-guard-organization-trail').describe('Name of the organization trail in the management account (home region).'),
-  retentionDays: positiveDays('logging.retentionDays')
+  retentionDays: positiveDays()
     .default(365)
     .describe('Object Lock default retention of every trail log version; noncurrent versions expire after it.'),
   objectLock: objectLock.prefault({}),
-  transitionDays: positiveDays('logging.transitionDays')
+  transitionDays: positiveDays()
     .default(90)
     .describe('Age in days at which log files move to transitionStorageClass.'),
   transitionStorageClass: z
     .enum(TRANSITION_STORAGE_CLASSES, { error: (i) => `storage class must be one of ${TRANSITION_STORAGE_CLASSES.join(', ')}; got ${JSON.stringify(i.input)}` })
     .default('GLACIER_IR')
     .describe('Colder storage class for older logs. GLACIER_IR keeps them readable (e.g. by Athena) without a restore.'),
-  expirationDays: positiveDays('logging.expirationDays')
+  expirationDays: positiveDays()
     .optional()
     .describe('Optional: delete current log files after this many days (never before retentionDays). Absent: logs are kept forever.'),
   dataEvents: dataEvents.prefault({}),
@@ -132,7 +133,7 @@ export function logReaders(cfg: OrgConfig): string[] {
   return cfg.logging.readers ?? [cfg.accounts.security.id];
 }
 
-export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx): void {
+export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx, valid: ValidAt = () => true): void {
   const logging = cfg.logging;
   const lock = logging.objectLock;
   if (lock.mode === 'COMPLIANCE' && lock.acknowledgeComplianceModeIsIrreversible !== true) {
@@ -172,6 +173,7 @@ export function checkLogging(cfg: OrgConfig, ctx: z.RefinementCtx): void {
     const known = new Set([management.id, security.id, logArchive.id, ...members.map((m) => m.id)]);
     const seen = new Set<string>();
     logging.readers.forEach((id, i) => {
+      if (!valid('logging', 'readers', i)) return; // a malformed id is reported once, by its own schema
       if (!known.has(id)) {
         fail(ctx, ['logging', 'readers', i],
           `account ${id} is not an account of this organization (accounts.*); trail logs may only be shared inside the organization`);

@@ -63,7 +63,7 @@ export function removalWarnings(cfg: OrgConfig): string[] {
   ];
   if (what.length === 0) return [];
   return [
-    `removal.keepDelegatedAdmins keeps the delegated administrators of ${what.join(', ')}: deploy every stack (cdktf deploy '*'), ` +
+    `removal.keepDelegatedAdmins keeps the delegated administrators of ${what.join(', ')}: deploy every stack (npm run deploy -- '*'), ` +
       'then empty removal.keepDelegatedAdmins and deploy management to deregister them (plan review blocks the deregistration until you allow it)',
   ];
 }

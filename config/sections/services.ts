@@ -29,7 +29,9 @@ const enabled = (what: string) => z.boolean().default(true).describe(`Enable ${w
 const s3Url = z
   .string()
   .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+|https:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com\/.+)$/, {
-    error: (i) => `must be an S3 object URL (s3://bucket/key or https://bucket.s3.amazonaws.com/key), got "${String(i.input)}"`,
+    // Bucket part: S3 general purpose bucket naming rules (3-63 characters, lowercase letters, digits, dots and
+    // hyphens, starting and ending with a letter or digit): https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    error: (i) => `must be an S3 object URL (s3://bucket/key or https://bucket.s3.amazonaws.com/key; the bucket name is 3-63 lowercase letters, digits, dots and hyphens), got "${String(i.input)}"`,
   });
 
 const guardDutyList = strictObject({

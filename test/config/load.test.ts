@@ -18,6 +18,13 @@ describe('config loader', () => {
     expect(cfg.baseline.ebsEncryptionByDefault).toBe(true);
   });
 
+  // AssumeRole RoleSessionName: 2-64 of [\w+=,.@-] (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
+  test('deployment.sessionName: default org-guard; a bad one says what a session name may hold', () => {
+    expect(configOf().deployment.sessionName).toBe('org-guard');
+    expectProblem(problemsFor((input) => (input.deployment = { sessionName: 'x' })), 'deployment.sessionName',
+      /^not a valid role session name: "x"; 2-64 letters, digits and \+ = , \. @ _ -$/);
+  });
+
   test('the bundled example loads', () => {
     const cfg = loadConfig(path.resolve('config/organization.yaml'));
     expect(cfg.accounts.members.map((m) => m.name)).toContain('workload-prod');

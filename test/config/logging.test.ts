@@ -38,6 +38,8 @@ describe('logging config', () => {
     expectLoggingProblem({ retentionDays: -30 }, 'logging.retentionDays', /must be positive/);
     expectLoggingProblem({ retentionDays: 1.5 }, 'logging.retentionDays', /whole number/);
     expectLoggingProblem({ transitionDays: 0 }, 'logging.transitionDays', /must be positive/);
+    // the problem line is "<path>: <message>": the message does not name the key a second time
+    expectLoggingProblem({ retentionDays: 0 }, 'logging.retentionDays', /^must be positive \(at least 1 day\), got 0$/);
   });
 
   test('logs are never deleted before their retention ends', () => {
@@ -54,6 +56,9 @@ describe('logging config', () => {
     expectLoggingProblem({ readers: ['999999999999'] }, 'logging.readers[0]', /not an account of this organization/);
     expectLoggingProblem({ readers: ['222222222222', '222222222222'] }, 'logging.readers[1]', /listed twice/);
     expectLoggingProblem({ readers: [222222222222] }, 'logging.readers[0]', /quoted string of 12 digits/);
+    // one mistake, one problem: a malformed id is not also "not an account of this organization"
+    expect(problemsForLogging({ readers: ['1234'] }).filter((p) => p.path === 'logging.readers[0]').map((p) => p.message))
+      .toEqual([expect.stringMatching(/12 digits/)]);
     const input = minimalInput();
     input.logging = { readers: ['444444444444'] };
     expect(logReaders(configOf(input))).toEqual(['444444444444']);

@@ -90,6 +90,13 @@ describe('services: validation', () => {
     expect(problems.map((p) => p.path).sort()).toEqual(['services.guardDuty.trustedIpLists', 'services.guardDuty.trustedIpLists[1].location']);
   });
 
+  // S3 bucket naming rules: 3-63 characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)
+  test('an S3 URL with a too-short bucket name says what a bucket name may be', () => {
+    const [p] = problemsOf(withServices({ guardDuty: { threatIntelLists: [{ name: 'feed', location: 's3://b/k' }] } }));
+    expect(p.path).toBe('services.guardDuty.threatIntelLists[0].location');
+    expect(p.message).toMatch(/bucket name is 3-63 lowercase letters, digits, dots and hyphens\), got "s3:\/\/b\/k"/);
+  });
+
   // CreateIPSet / CreateThreatIntelSet, Name: "Allowed characters are alphanumeric, whitespace, dash (-), and
   // underscores (_)", length 1-300: https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateIPSet.html
   test('GuardDuty list names: letters, digits, spaces, - and _ (1-300); office.v2 is an error', () => {

@@ -20,6 +20,14 @@ describe('configWarnings', () => {
     expect(warnings).not.toMatch(/^notifications has no subscriber/m);
   });
 
+  test('the removal warning names the command the README uses (npm run deploy), not the bare cdktf CLI', () => {
+    const input = minimalInput();
+    input.services = { macie: { enabled: false } };
+    input.removal = { keepDelegatedAdmins: { services: ['macie'] } };
+    const warning = configWarnings(configOf(input)).find((w) => w.startsWith('removal.'));
+    expect(warning).toMatch(/deploy every stack \(npm run deploy -- '\*'\), then empty removal.keepDelegatedAdmins and deploy management/);
+  });
+
   test('switched-off features do not warn', () => {
     const input = minimalInput();
     input.budget = { enabled: false };

@@ -25,8 +25,11 @@ export type Synthesize = (configFile: string, outdir: string) => void;
 /** The real synth entry point (dist/main.js), so the report sees exactly what `npm run synth` writes. */
 const synthWithCli: Synthesize = (configFile, outdir) => {
   const entry = path.join(__dirname, '..', '..', 'main.js');
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  // Left unset for the bundled example, so synth's "config:" line says that instead of "(ORG_CONFIG)".
+  if (process.env.ORG_CONFIG || configFile !== configPathFromEnv(process.env)) env.ORG_CONFIG = configFile;
   const r = spawnSync(process.execPath, [entry], {
-    env: { ...process.env, ORG_CONFIG: configFile, CDKTF_OUTDIR: outdir },
+    env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (r.status !== 0) throw new SynthOutputError(`synth failed (exit ${r.status ?? r.signal}); fix the errors above`);
