@@ -152,6 +152,15 @@ describe('resource address record', () => {
       });
     });
 
+    it('--update on a matching record says so and writes nothing; --help prints the usage', () => {
+      const c = capture();
+      expect(runAddresses(['--update'], c.io, { root, recordDir: scratch })).toBe(0);
+      expect(c.out.join('')).toContain('the record is up to date');
+      const h = capture();
+      expect(runAddresses(['--help'], h.io, { root, recordDir: scratch })).toBe(0);
+      expect(h.out.join('')).toContain('usage: npm run addresses');
+    });
+
     it('rejects unknown arguments', () => {
       const c = capture();
       expect(runAddresses(['--updat'], c.io, { root, recordDir: scratch })).toBe(2);

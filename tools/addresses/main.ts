@@ -27,9 +27,13 @@ export interface AddressOptions {
 /** The command; returns its exit code. */
 export function runAddresses(argv: string[], io: Io, options: AddressOptions = {}): number {
   const root = options.root ?? process.cwd();
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   const unknown = argv.filter((a) => a !== '--update');
-  if (unknown.length > 0 || argv.includes('--help')) {
-    io.stderr(`${unknown.length > 0 ? `unknown argument: ${unknown.join(' ')}\n` : ''}${USAGE}\n`);
+  if (unknown.length > 0) {
+    io.stderr(`unknown argument: ${unknown.join(' ')}\n${USAGE}\n`);
     return 2;
   }
   const update = argv.includes('--update');
@@ -56,6 +60,10 @@ export function runAddresses(argv: string[], io: Io, options: AddressOptions = {
         refused.map((x) => `  ${x.example}/${x.stack}: ${x.address} (${x.address.split('.')[0]}): Terraform would destroy it in every organization that upgrades; add a moved block from "${x.address}" to its new address, or restore its construct id\n`).join(''),
     );
     return 1;
+  }
+  if (results.every((r) => isClean(r.diff) && r.diff.moved.length === 0 && r.diff.forgotten.length === 0)) {
+    io.stdout(`the record is up to date (${results.map((r) => `${r.example.name}: ${count(r.synthesized)}`).join(', ')})\n`);
+    return 0;
   }
   for (const r of results) writeRecord(recordDir, r.example.name, r.synthesized);
   // Removals and moves are what a reviewer must see; additions are just counted.
