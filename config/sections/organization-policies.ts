@@ -88,13 +88,19 @@ export function organizationPolicyTypes(cfg: OrgConfig): string[] {
 /**
  * Whether the EC2 declarative policy applies to an account, so its per-account snapshot/AMI
  * settings must go (AWS refuses EnableSnapshotBlockPublicAccess/EnableImageBlockPublicAccess for
- * accounts in scope). The management account keeps its own settings: org-guard does not rely on
- * a management policy reaching the management account.
+ * accounts in scope: "Account administrators will not be able to modify the value of the service
+ * attribute at the individual account level",
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_syntax.html).
+ * Attached to the root it reaches the management account too: unlike the SCP pages, the declarative
+ * pages make no exception ("When you attach a declarative policy to the organization's root, it applies
+ * to all accounts in your organization", orgs_manage_policies_effective.html). The management account
+ * is in no OU of the config, so only a root target covers it.
  */
 export function ec2PolicyCovers(cfg: OrgConfig, account: { role: 'management' | 'log-archive' | 'security' | 'member'; ou?: string }): boolean {
   const p = cfg.organizationPolicies;
-  if (!p.ec2.enabled || account.role === 'management') return false;
+  if (!p.ec2.enabled) return false;
   if (p.targets.includes(ROOT_TARGET)) return true;
+  if (account.role === 'management') return false;
   return account.ou !== undefined && p.targets.includes(account.ou);
 }
 

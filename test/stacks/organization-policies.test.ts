@@ -78,7 +78,9 @@ describe('EC2 declarative policy', () => {
 
   test('covered accounts lose the per-region snapshot/AMI resources, forgotten (not destroyed) at their old addresses', () => {
     const before = synthOrg(configOf());
-    for (const stack of ['workload-prod', 'security', 'log-archive']) {
+    // The management account too: attached to the root the policy applies to every account
+    // (orgs_manage_policies_effective.html), and account-level changes are then refused.
+    for (const stack of ['workload-prod', 'security', 'log-archive', 'management']) {
       const old = [...resourcesOf(before[stack], 'aws_ebs_snapshot_block_public_access'), ...resourcesOf(before[stack], 'aws_ec2_image_block_public_access')];
       expect(old).toHaveLength(8); // 4 regions x 2
       const now = stacks[stack];
@@ -89,9 +91,6 @@ describe('EC2 declarative policy', () => {
       expect((now.removed as any[]).map((r) => r.from).sort()).toEqual(old.map(([n]) => `${types(n)}.${n}`).sort());
       expect((now.removed as any[]).every((r) => r.lifecycle.destroy === false)).toBe(true);
     }
-    // The management account keeps its own settings (org-guard does not rely on the policy there).
-    expect(resourcesOf(stacks.management, 'aws_ebs_snapshot_block_public_access')).toHaveLength(4);
-    expect(stacks.management.removed).toBeUndefined();
   });
 
   test('off by default: today\'s baseline resources stay and no policy type is added', () => {
@@ -140,7 +139,9 @@ describe('EC2 declarative policy', () => {
     expect(cellOf(cov, 'ec2-serial-console', 'workload-prod').status).toBe('covered');
     expect(cellOf(cov, 'ec2-imdsv2-default', 'workload-prod').status).toBe('covered');
     expect(cellOf(cov, 'vpc-block-public-access', 'workload-prod').status).toBe('covered');
-    expect(cellOf(cov, 'ec2-serial-console', 'management').status).toBe('partial');
+    // Attached to the root, the policy covers the management account as well, which has no snapshot/AMI resources left.
+    expect(cellOf(cov, 'ec2-serial-console', 'management').status).toBe('covered');
+    expect(cellOf(cov, 'ebs-snapshot-block-public-access', 'management')).toEqual({ status: 'covered', how: expect.stringContaining('declarative policy') });
     const off = computeCoverage(configOf(), synthOrg());
     expect(cellOf(off, 'ec2-serial-console', 'workload-prod').status).toBe('missing');
     expect(cellOf(off, 'centralized-root-access', 'workload-prod').status).toBe('covered');

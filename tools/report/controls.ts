@@ -677,7 +677,7 @@ function attachedTo(ctx: CoverageContext, type: string) {
   return {
     policy,
     name: policy ? String(policy.body.name ?? policy.name) : '',
-    /** Member-account rule (see ec2PolicyCovers): org-guard does not count on it for the management account. */
+    /** The rule of ec2PolicyCovers: the root reaches every account, the management account included. */
     reaches: (a: Account) => targets.some((t) => isRoot(t) || (a.ouId !== undefined && t === a.ouId)),
   };
 }
@@ -692,8 +692,7 @@ function ec2Policy(ctx: CoverageContext) {
   }
   return {
     name: p.name,
-    covers: (a: Account) => a.role !== 'management' && p.reaches(a),
-    reachesManagement: (a: Account) => a.role === 'management' && p.reaches(a),
+    covers: (a: Account) => p.reaches(a),
     attribute: (attr: string, field: string): string | undefined => doc[attr]?.[field]?.['@@assign'],
     doc,
   };
@@ -710,7 +709,6 @@ function ec2PolicyControl(id: string, label: string, judge: (doc: Record<string,
       return (a) => {
         const cell = judge(policy.doc);
         if (!policy.name || !cell) return missing();
-        if (policy.reachesManagement(a)) return partial(`${cell.how}; management account: not relied on (org-guard keeps its own settings)`);
         if (!policy.covers(a)) return missing('account outside the declarative policy targets');
         return cell.status === 'covered' ? covered(`declarative policy ${policy.name}: ${cell.how}`) : cell;
       };
