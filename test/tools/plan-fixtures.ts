@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../tools/plan-review/main';
 
 /**
  * Real Terraform plans, produced offline: `terraform_data` is built into Terraform, so `init` needs
@@ -102,4 +103,23 @@ export function hoistInput(planJson: string, rename: Record<string, { type: stri
     c.after_unknown = unknown === true ? Object.fromEntries(Object.keys(c.before ?? {}).map((k) => [k, true])) : unknown ?? {};
   }
   return JSON.stringify(plan);
+}
+
+/** A writer of plan files into a fresh temporary directory (`.dir`). */
+export function planFiles(prefix: string): ((name: string, text: string) => string) & { dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const write = (name: string, text: string): string => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  return Object.assign(write, { dir });
+}
+
+/** plan-review's main() with its output captured. */
+export function runPlanReview(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }

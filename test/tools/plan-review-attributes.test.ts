@@ -1,30 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { EXIT, main } from '../../tools/plan-review/main';
+import { EXIT } from '../../tools/plan-review/main';
 import { parsePlan } from '../../tools/plan-review/plan';
 import { removedEntries } from '../../tools/plan-review/protected-resources';
-import { CHANGED, INITIAL, hoistInput, realPlanJson } from './plan-fixtures';
+import { CHANGED, INITIAL, hoistInput, realPlanJson , planFiles, runPlanReview } from './plan-fixtures';
 
 // resourceOrganizationUpdate (terraform-provider-aws 6.25, internal/service/organizations/organization.go)
 // calls DisablePolicyType / DisableAWSServiceAccess for every entry of enabled_policy_types /
 // aws_service_access_principals that is in state but not in config: an in-place update that removes an
 // entry is as damaging as a destroy, so plan review blocks it.
 
-const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-review-attrs-'));
-const file = (name: string, text: string): string => {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = planFiles('org-guard-review-attrs-');
+const run = runPlanReview;
 
-function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = main(argv, env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const orgTf = (types: string[], principals: string[], extra = '') => `
 resource "terraform_data" "org" {

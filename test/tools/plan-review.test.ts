@@ -1,24 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EXIT, main, planInput } from '../../tools/plan-review/main';
+import { EXIT, planInput } from '../../tools/plan-review/main';
 import { classifyActions, parsePlan } from '../../tools/plan-review/plan';
 import { isDestroyRule, PROTECTED_RESOURCES } from '../../tools/plan-review/protected-resources';
-import { asAws, CHANGED, CREATES_ONLY, INITIAL, realPlanJson } from './plan-fixtures';
+import { asAws, CHANGED, CREATES_ONLY, INITIAL, realPlanJson , planFiles, runPlanReview } from './plan-fixtures';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-review-'));
-const file = (name: string, text: string): string => {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = planFiles('org-guard-review-');
+const run = runPlanReview;
 
-function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = main(argv, env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 let changed: string;
 let createsOnly: string;
@@ -199,7 +188,7 @@ describe('protected resources', () => {
   });
 
   test('several stacks: one blocked stack fails the review; --output writes the same Markdown', () => {
-    const out = path.join(dir, 'review.md');
+    const out = path.join(file.dir, 'review.md');
     const r = run([
       `workload-prod=${file('w.json', createsOnly)}`,
       `log-archive=${file('l.json', awsPlan())}`,
@@ -246,7 +235,7 @@ describe('bad input is an error (exit 2), never a pass', () => {
   });
 
   test('a missing file, no file, an unknown flag and a duplicate stack name', () => {
-    expect(run([path.join(dir, 'nope.json')]).stderr).toContain('cannot read the file (ENOENT)');
+    expect(run([path.join(file.dir, 'nope.json')]).stderr).toContain('cannot read the file (ENOENT)');
     expect(run([]).code).toBe(EXIT.badInput);
     expect(run(['--frobnicate', 'x.json']).stderr).toContain('unknown option --frobnicate');
     const twice = run([file('a.json', createsOnly), `a=${file('b.json', createsOnly)}`]);

@@ -1,20 +1,7 @@
 import { loadConfig } from '../../config/load';
-import { computeCoverage, type Coverage } from '../../tools/report/coverage';
-import type { Cell } from '../../tools/report/model';
-import { configOf, minimalInput, synthOrg } from '../helpers';
-
-function coverageOf(input: Record<string, any>): Coverage {
-  const config = configOf(input);
-  return computeCoverage(config, synthOrg(config));
-}
-
-function cell(cov: Coverage, control: string, account: string, region: string): Cell {
-  const c = cov.controls.findIndex((x) => x.id === control);
-  const a = cov.accounts.findIndex((x) => x.name === account);
-  const r = cov.regions.indexOf(region);
-  if (c < 0 || a < 0 || r < 0) throw new Error(`no cell ${control} / ${account} / ${region}`);
-  return cov.cells[c][a][r];
-}
+import { computeCoverage } from '../../tools/report/coverage';
+import { minimalInput, synthOrg } from '../helpers';
+import { cell, coverageOf } from './report-helpers';
 
 const NEW_CONTROLS = [
   'guardduty-malware-protection-s3', 'securityhub-iam7-parameters', 'securityhub-automation-rules', 'inspector-code-repository', 'access-analyzer-internal',

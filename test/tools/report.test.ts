@@ -8,24 +8,13 @@ import { CONTROLS } from '../../tools/report/controls';
 import { accountGroups, computeCoverage, readSynthesized, type Coverage } from '../../tools/report/coverage';
 import { renderHtml, renderMarkdown } from '../../tools/report/render';
 import { main } from '../../tools/report/main';
-import { accountsOf, type Cell } from '../../tools/report/model';
+import { accountsOf } from '../../tools/report/model';
 import { configOf, minimalInput, synthOrg } from '../helpers';
+import { cell, coverageOf } from './report-helpers';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
 
-function coverageOf(input: Record<string, any>): Coverage {
-  const config = configOf(input);
-  return computeCoverage(config, synthOrg(config));
-}
 
-/** The cell of one control for one account (stack name) in one region. */
-function cell(cov: Coverage, control: string, account: string, region: string): Cell {
-  const c = cov.controls.findIndex((x) => x.id === control);
-  const a = cov.accounts.findIndex((x) => x.name === account);
-  const r = cov.regions.indexOf(region);
-  if (c < 0 || a < 0 || r < 0) throw new Error(`no cell ${control} / ${account} / ${region}`);
-  return cov.cells[c][a][r];
-}
 
 const statusOf = (cov: Coverage, control: string, account: string, region: string) => cell(cov, control, account, region).status;
 
