@@ -174,3 +174,83 @@ test('a vanished stack is a warning naming the offboarding runbook; nothing is p
   expect(list.outputs).toEqual({ core: [], plan: [], leaves: [] });
   expect(readFileSync(path.join(cwd, 'selection/vanished.txt'), 'utf8')).toContain('vanished: workload-dev');
 });
+
+describe('the commit a push or a pull request is compared with (step base-commit)', () => {
+  // A stand-in `gh` for the two API calls: FAKE_LAST is the head of the last successful push run ("" for none),
+  // FAKE_COMPARE the compare status of that commit against this one; FAKE_GH_FAIL=1 makes every call fail.
+  writeFileSync(
+    path.join(bin, 'gh'),
+    `#!/usr/bin/env bash
+echo "$*" >> "$FAKE_GH_LOG"
+[ "\${FAKE_GH_FAIL:-}" = 1 ] && { echo "HTTP 403" >&2; exit 1; }
+case "$2" in
+  'repos/acme/org/actions/workflows/org-guard.yml/runs?branch=main&event=push&status=success&per_page=1') echo "\${FAKE_LAST:-}" ;;
+  "repos/acme/org/compare/\${FAKE_LAST:-}...head") echo "\${FAKE_COMPARE:-ahead}" ;;
+  *) echo "unexpected: $2" >&2; exit 1 ;;
+esac
+`,
+  );
+  chmodSync(path.join(bin, 'gh'), 0o755);
+  const repo = path.join(work, 'git');
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout.trim();
+  beforeAll(() => {
+    mkdirSync(repo);
+    git('init', '-q');
+    for (const m of ['base', 'merge']) git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', m);
+  });
+  const baseCommit = (env: Record<string, string>) => {
+    const output = path.join(work, `base-commit-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(output, '');
+    writeFileSync(`${output}.gh`, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step('synth', (s) => s.id === 'base-commit').run], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        GITHUB_OUTPUT: output,
+        GITHUB_REPOSITORY: 'acme/org',
+        GITHUB_WORKFLOW_REF: 'acme/org/.github/workflows/org-guard.yml@refs/heads/main',
+        GITHUB_SHA: 'head',
+        BEFORE: 'before',
+        FAKE_GH_LOG: `${output}.gh`,
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    return { status: r.status, stdout: r.stdout, output: readFileSync(output, 'utf8'), gh: readFileSync(`${output}.gh`, 'utf8') };
+  };
+
+  test('a pull request: the merge commit\'s first parent, without asking GitHub', () => {
+    const r = baseCommit({ EVENT: 'pull_request' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe(`sha=${git('rev-parse', 'HEAD^1')}\n`);
+    expect(r.gh).toBe('');
+  });
+
+  test('a push: the last successfully deployed commit, not the commit before the push', () => {
+    // Pushes A, B, C while a deploy waits: GitHub cancels B's pending run, so C must include B's changes.
+    const r = baseCommit({ EVENT: 'push', FAKE_LAST: 'deployed' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe('sha=deployed\n');
+    expect(baseCommit({ EVENT: 'push', FAKE_LAST: 'deployed', FAKE_COMPARE: 'identical' }).output).toBe('sha=deployed\n');
+  });
+
+  test('a push with no successful deploy yet selects every stack (no base)', () => {
+    const r = baseCommit({ EVENT: 'push', FAKE_LAST: '' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe('sha=\n');
+    expect(r.stdout).toContain('::notice::no successful deploy run yet');
+  });
+
+  test('a last deploy that is not behind this commit (force-push, re-run of an older run), or no API access: the commit before the push', () => {
+    for (const status of ['diverged', 'behind']) {
+      const r = baseCommit({ EVENT: 'push', FAKE_LAST: 'elsewhere', FAKE_COMPARE: status });
+      expect(r.status).toBe(0);
+      expect(r.output).toBe('sha=before\n');
+      expect(r.stdout).toContain('::warning::the last deployed commit elsewhere is not an ancestor of head');
+    }
+    const denied = baseCommit({ EVENT: 'push', FAKE_GH_FAIL: '1' });
+    expect(denied.status).toBe(0);
+    expect(denied.output).toBe('sha=before\n');
+  });
+});
