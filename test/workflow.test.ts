@@ -92,6 +92,9 @@ test('run-stacks plans with -lock=false and -detailed-exitcode, reviews every pl
 test('one sticky pull-request comment summarises every planned stack and links to the full reviews', () => {
   const comment = jobs.comment;
   expect(comment.if).toContain("github.event_name == 'pull_request'");
+  // A run cancelled by a newer push posts nothing (always() would run the job even then).
+  expect(comment.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
+  expect(comment.if).not.toContain('always()');
   expect(comment.needs).toEqual(['synth', 'plan']);
   expect(comment.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
   expect(runOf('comment')).toContain('node dist/tools/ci/pr-comment.js selection results comment.md "$RUN_URL" reports/coverage.md');
