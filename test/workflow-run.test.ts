@@ -254,3 +254,19 @@ esac
     expect(denied.output).toBe('sha=before\n');
   });
 });
+
+test('a deploy refuses stacks with local state (a runner loses it); S3 and HCP Terraform backends pass; plans are not held up', () => {
+  const guard = step('synth', (s) => /^Deploys need remote state/.test(s.name ?? ''));
+  expect(guard.if).toBe("env.DEPLOY == 'true'");
+  const local = runStep(workspace('local-state', base), guard.run, { ORG_CONFIG: 'config/organization.yaml' });
+  expect(local.status).toBe(1);
+  expect(local.stdout).toMatch(/^::error::config\/organization\.yaml: backend: not set, so 5 stack\(s\) keep local state \(log-archive, management, security, workload-dev, workload-prod\)/m);
+  const s3 = baseInput();
+  s3.backend = { type: 's3', bucket: 'acme-org-guard-state', region: 'us-east-1' };
+  expect(runStep(workspace('s3-state', synth('s3-state', s3)), guard.run, {}).status).toBe(0);
+  const cloud = baseInput();
+  cloud.backend = { type: 'cloud', organization: 'acme' };
+  const r = runStep(workspace('cloud-state', synth('cloud-state', cloud)), guard.run, {});
+  expect(r.stdout).toBe('');
+  expect(r.status).toBe(0);
+});
