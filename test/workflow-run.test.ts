@@ -83,9 +83,11 @@ function synth(name: string, input: Record<string, any>): string {
 const stackList = (cwd: string, baseOut: string) => runStep(cwd, step('synth', (s) => s.id === 'stacks').run, { BASE_OUT: baseOut });
 const planJob = (cwd: string, stacks: string, event: string, drift = '') =>
   runStep(cwd, step('plan', (s) => s.id === 'review').run, { STACKS: stacks, EVENT: event, PR_BODY: '', FAKE_DRIFT: drift });
-const deployCore = (cwd: string, core: string[]) =>
-  runStep(cwd, wf.jobs['deploy-core'].steps.at(-1).run, { CORE: JSON.stringify(core), COMMIT_MESSAGE: 'x', ORG_GUARD_STOP_ON_FAILURE: '1' });
-const deployMembers = (cwd: string, stacks: string) => runStep(cwd, wf.jobs['deploy-members'].steps.at(-1).run, { STACKS: stacks, COMMIT_MESSAGE: 'x' });
+// `changes`: the stacks whose plan has changes (the stand-in's plan exits 2 for them); by default every stack given.
+const deployCore = (cwd: string, core: string[], changes = core) =>
+  runStep(cwd, wf.jobs['deploy-core'].steps.at(-1).run, { CORE: JSON.stringify(core), COMMIT_MESSAGE: 'x', ORG_GUARD_STOP_ON_FAILURE: '1', FAKE_DRIFT: changes.join(' ') });
+const deployMembers = (cwd: string, stacks: string, changes = stacks) =>
+  runStep(cwd, wf.jobs['deploy-members'].steps.at(-1).run, { STACKS: stacks, COMMIT_MESSAGE: 'x', FAKE_DRIFT: changes });
 const planned = (r: Run) => r.tf.filter((l) => l.startsWith('plan ')).map((l) => l.slice(5));
 
 const baseInput = () => {
@@ -164,6 +166,17 @@ test('a change to every stack deploys the core stacks one after another in depen
   // Each apply comes after that stack's own plan and review.
   expect(core.tf.indexOf('apply management')).toBeGreaterThan(core.tf.indexOf('show management'));
   expect(core.tf.indexOf('plan management')).toBeGreaterThan(core.tf.indexOf('apply log-archive'));
+
+  // A selected stack whose plan has no changes (-detailed-exitcode 0) is not applied and does not stop the
+  // core: HCP Terraform refuses to apply a saved plan without changes ("Saved plan has no changes",
+  // hashicorp/terraform internal/cloud/backend_apply.go), which would fail the deploy at that stack.
+  const quiet = deployCore(workspace('tags-quiet', path.join(work, 'tags.out')), list.outputs.core, ['log-archive', 'security']);
+  expect(quiet.status).toBe(0);
+  expect(quiet.tf.filter((l) => l.startsWith('apply'))).toEqual(['apply log-archive', 'apply security']);
+  expect(planned(quiet)).toEqual(['log-archive', 'management', 'security']);
+  const members = deployMembers(workspace('tags-members', path.join(work, 'tags.out')), 'workload-dev workload-prod', 'workload-prod');
+  expect(members.status).toBe(0);
+  expect(members.tf.filter((l) => l.startsWith('apply'))).toEqual(['apply workload-prod']);
 });
 
 test('a vanished stack is a warning naming the offboarding runbook; nothing is planned for it', () => {

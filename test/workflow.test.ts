@@ -85,7 +85,7 @@ test('run-stacks plans with -lock=false and -detailed-exitcode, reviews every pl
   expect(script).toContain('[ "$mode" = apply ] || lock=(-lock=false)');
   expect(script).toContain('terraform -chdir="$dir" show -json plan.out > "$dir/plan.json"');
   expect(script).toContain('$PLAN_REVIEW "$stack=$dir/plan.json" --output "$md"');
-  expect(script).toMatch(/if \[ "\$mode" = apply \] && \[ "\$review" -eq 0 \]; then\n.*\n\s+if terraform -chdir="\$dir" apply -input=false -no-color plan\.out/);
+  expect(script).toMatch(/if \[ "\$mode" = apply \] && \[ "\$review" -eq 0 \] && \[ "\$plan" -eq 2 \]; then\n.*\n\s+if terraform -chdir="\$dir" apply -input=false -no-color plan\.out/);
   expect(() => execFileSync('bash', ['-n', path.join(ROOT, 'tools/ci/run-stacks.sh')], { stdio: 'pipe' })).not.toThrow();
 });
 
