@@ -79,6 +79,15 @@ test('the stack-list step fans out over changed stacks on pull requests and push
   expect(upload.if).toBe('always()');
 });
 
+test('HCP Terraform tokens: plans (which run pull-request code) get the plan-only token; only the deploy jobs, past the approval, get the apply token', () => {
+  const token = (j: string) => jobs[j].steps.map((s: any) => s.env?.TF_TOKEN_app_terraform_io).filter(Boolean);
+  expect(token('plan')).toEqual(['${{ secrets.TF_PLAN_TOKEN }}']);
+  for (const j of ['deploy-core', 'deploy-members']) expect(token(j)).toEqual(['${{ secrets.TF_API_TOKEN }}']);
+  const users = Object.keys(jobs).filter((j) => JSON.stringify(jobs[j]).includes('secrets.TF_API_TOKEN'));
+  expect(users.sort()).toEqual(['deploy-core', 'deploy-members']);
+  for (const j of users) expect(jobs[j].environment).toBe('production');
+});
+
 test('run-stacks plans with -lock=false and -detailed-exitcode, reviews every plan, and applies only the reviewed plan', () => {
   const script = readFileSync(path.join(ROOT, 'tools/ci/run-stacks.sh'), 'utf8');
   expect(script).toContain('terraform -chdir="$dir" plan -input=false -no-color "${lock[@]}" -detailed-exitcode -out=plan.out');
