@@ -83,9 +83,11 @@ function synth(name: string, input: Record<string, any>): string {
 const stackList = (cwd: string, baseOut: string) => runStep(cwd, step('synth', (s) => s.id === 'stacks').run, { BASE_OUT: baseOut });
 const planJob = (cwd: string, stacks: string, event: string, drift = '') =>
   runStep(cwd, step('plan', (s) => s.id === 'review').run, { STACKS: stacks, EVENT: event, PR_BODY: '', FAKE_DRIFT: drift });
-const deployCore = (cwd: string, core: string[]) =>
-  runStep(cwd, wf.jobs['deploy-core'].steps.at(-1).run, { CORE: JSON.stringify(core), COMMIT_MESSAGE: 'x', ORG_GUARD_STOP_ON_FAILURE: '1' });
-const deployMembers = (cwd: string, stacks: string) => runStep(cwd, wf.jobs['deploy-members'].steps.at(-1).run, { STACKS: stacks, COMMIT_MESSAGE: 'x' });
+// `changes`: the stacks whose plan has changes (the stand-in's plan exits 2 for them); by default every stack given.
+const deployCore = (cwd: string, core: string[], changes = core) =>
+  runStep(cwd, wf.jobs['deploy-core'].steps.at(-1).run, { CORE: JSON.stringify(core), COMMIT_MESSAGE: 'x', ORG_GUARD_STOP_ON_FAILURE: '1', FAKE_DRIFT: changes.join(' ') });
+const deployMembers = (cwd: string, stacks: string, changes = stacks) =>
+  runStep(cwd, wf.jobs['deploy-members'].steps.at(-1).run, { STACKS: stacks, COMMIT_MESSAGE: 'x', FAKE_DRIFT: changes });
 const planned = (r: Run) => r.tf.filter((l) => l.startsWith('plan ')).map((l) => l.slice(5));
 
 const baseInput = () => {
@@ -164,6 +166,17 @@ test('a change to every stack deploys the core stacks one after another in depen
   // Each apply comes after that stack's own plan and review.
   expect(core.tf.indexOf('apply management')).toBeGreaterThan(core.tf.indexOf('show management'));
   expect(core.tf.indexOf('plan management')).toBeGreaterThan(core.tf.indexOf('apply log-archive'));
+
+  // A selected stack whose plan has no changes (-detailed-exitcode 0) is not applied and does not stop the
+  // core: HCP Terraform refuses to apply a saved plan without changes ("Saved plan has no changes",
+  // hashicorp/terraform internal/cloud/backend_apply.go), which would fail the deploy at that stack.
+  const quiet = deployCore(workspace('tags-quiet', path.join(work, 'tags.out')), list.outputs.core, ['log-archive', 'security']);
+  expect(quiet.status).toBe(0);
+  expect(quiet.tf.filter((l) => l.startsWith('apply'))).toEqual(['apply log-archive', 'apply security']);
+  expect(planned(quiet)).toEqual(['log-archive', 'management', 'security']);
+  const members = deployMembers(workspace('tags-members', path.join(work, 'tags.out')), 'workload-dev workload-prod', 'workload-prod');
+  expect(members.status).toBe(0);
+  expect(members.tf.filter((l) => l.startsWith('apply'))).toEqual(['apply workload-prod']);
 });
 
 test('a vanished stack is a warning naming the offboarding runbook; nothing is planned for it', () => {
@@ -173,4 +186,100 @@ test('a vanished stack is a warning naming the offboarding runbook; nothing is p
   expect(list.stdout).toMatch(/^::warning::vanished: workload-dev: .*Offboarding a member account/m);
   expect(list.outputs).toEqual({ core: [], plan: [], leaves: [] });
   expect(readFileSync(path.join(cwd, 'selection/vanished.txt'), 'utf8')).toContain('vanished: workload-dev');
+});
+
+describe('the commit a push or a pull request is compared with (step base-commit)', () => {
+  // A stand-in `gh` for the two API calls: FAKE_LAST is the head of the last successful push run ("" for none),
+  // FAKE_COMPARE the compare status of that commit against this one; FAKE_GH_FAIL=1 makes every call fail.
+  writeFileSync(
+    path.join(bin, 'gh'),
+    `#!/usr/bin/env bash
+echo "$*" >> "$FAKE_GH_LOG"
+[ "\${FAKE_GH_FAIL:-}" = 1 ] && { echo "HTTP 403" >&2; exit 1; }
+case "$2" in
+  'repos/acme/org/actions/workflows/org-guard.yml/runs?branch=main&event=push&status=success&per_page=1') echo "\${FAKE_LAST:-}" ;;
+  "repos/acme/org/compare/\${FAKE_LAST:-}...head") echo "\${FAKE_COMPARE:-ahead}" ;;
+  *) echo "unexpected: $2" >&2; exit 1 ;;
+esac
+`,
+  );
+  chmodSync(path.join(bin, 'gh'), 0o755);
+  const repo = path.join(work, 'git');
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout.trim();
+  beforeAll(() => {
+    mkdirSync(repo);
+    git('init', '-q');
+    for (const m of ['base', 'merge']) git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', m);
+  });
+  const baseCommit = (env: Record<string, string>) => {
+    const output = path.join(work, `base-commit-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(output, '');
+    writeFileSync(`${output}.gh`, '');
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step('synth', (s) => s.id === 'base-commit').run], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        GITHUB_OUTPUT: output,
+        GITHUB_REPOSITORY: 'acme/org',
+        GITHUB_WORKFLOW_REF: 'acme/org/.github/workflows/org-guard.yml@refs/heads/main',
+        GITHUB_SHA: 'head',
+        BEFORE: 'before',
+        FAKE_GH_LOG: `${output}.gh`,
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    return { status: r.status, stdout: r.stdout, output: readFileSync(output, 'utf8'), gh: readFileSync(`${output}.gh`, 'utf8') };
+  };
+
+  test('a pull request: the merge commit\'s first parent, without asking GitHub', () => {
+    const r = baseCommit({ EVENT: 'pull_request' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe(`sha=${git('rev-parse', 'HEAD^1')}\n`);
+    expect(r.gh).toBe('');
+  });
+
+  test('a push: the last successfully deployed commit, not the commit before the push', () => {
+    // Pushes A, B, C while a deploy waits: GitHub cancels B's pending run, so C must include B's changes.
+    const r = baseCommit({ EVENT: 'push', FAKE_LAST: 'deployed' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe('sha=deployed\n');
+    expect(baseCommit({ EVENT: 'push', FAKE_LAST: 'deployed', FAKE_COMPARE: 'identical' }).output).toBe('sha=deployed\n');
+  });
+
+  test('a push with no successful deploy yet selects every stack (no base)', () => {
+    const r = baseCommit({ EVENT: 'push', FAKE_LAST: '' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe('sha=\n');
+    expect(r.stdout).toContain('::notice::no successful deploy run yet');
+  });
+
+  test('a last deploy that is not behind this commit (force-push, re-run of an older run), or no API access: the commit before the push', () => {
+    for (const status of ['diverged', 'behind']) {
+      const r = baseCommit({ EVENT: 'push', FAKE_LAST: 'elsewhere', FAKE_COMPARE: status });
+      expect(r.status).toBe(0);
+      expect(r.output).toBe('sha=before\n');
+      expect(r.stdout).toContain('::warning::the last deployed commit elsewhere is not an ancestor of head');
+    }
+    const denied = baseCommit({ EVENT: 'push', FAKE_GH_FAIL: '1' });
+    expect(denied.status).toBe(0);
+    expect(denied.output).toBe('sha=before\n');
+  });
+});
+
+test('a deploy refuses stacks with local state (a runner loses it); S3 and HCP Terraform backends pass; plans are not held up', () => {
+  const guard = step('synth', (s) => /^Deploys need remote state/.test(s.name ?? ''));
+  expect(guard.if).toBe("env.DEPLOY == 'true'");
+  const local = runStep(workspace('local-state', base), guard.run, { ORG_CONFIG: 'config/organization.yaml' });
+  expect(local.status).toBe(1);
+  expect(local.stdout).toMatch(/^::error::config\/organization\.yaml: backend: not set, so 5 stack\(s\) keep local state \(log-archive, management, security, workload-dev, workload-prod\)/m);
+  const s3 = baseInput();
+  s3.backend = { type: 's3', bucket: 'acme-org-guard-state', region: 'us-east-1' };
+  expect(runStep(workspace('s3-state', synth('s3-state', s3)), guard.run, {}).status).toBe(0);
+  const cloud = baseInput();
+  cloud.backend = { type: 'cloud', organization: 'acme' };
+  const r = runStep(workspace('cloud-state', synth('cloud-state', cloud)), guard.run, {});
+  expect(r.stdout).toBe('');
+  expect(r.status).toBe(0);
 });

@@ -56,9 +56,13 @@ test('the stack-list step fans out over changed stacks on pull requests and push
   expect(runOf('synth')).toContain('npm run synth');
   // The base is synthesized only where there is one to compare with: never for the scheduled drift run.
   const base = synth.steps.find((s: any) => s.id === 'base');
-  expect(base.if).toBe("github.event_name == 'pull_request' || github.event_name == 'push'");
-  expect(base.run).toContain('git rev-parse HEAD^1');
+  const baseCommit = synth.steps.find((s: any) => s.id === 'base-commit');
+  for (const s of [base, baseCommit]) expect(s.if).toBe("github.event_name == 'pull_request' || github.event_name == 'push'");
+  expect(baseCommit.run).toContain('git rev-parse HEAD^1');
+  expect(base.env.BASE).toBe('${{ steps.base-commit.outputs.sha }}');
   expect(base.run).toContain('ORG_CONFIG="$config" npm run synth');
+  // Listing this workflow's runs (the last deployed commit) needs actions: read.
+  expect(synth.permissions).toEqual({ contents: 'read', actions: 'read' });
   expect(synth.steps[0].with['fetch-depth']).toBe(2);
   const plan = jobs.plan;
   expect(plan.needs).toBe('synth');
@@ -75,19 +79,31 @@ test('the stack-list step fans out over changed stacks on pull requests and push
   expect(upload.if).toBe('always()');
 });
 
+test('HCP Terraform tokens: plans (which run pull-request code) get the plan-only token; only the deploy jobs, past the approval, get the apply token', () => {
+  const token = (j: string) => jobs[j].steps.map((s: any) => s.env?.TF_TOKEN_app_terraform_io).filter(Boolean);
+  expect(token('plan')).toEqual(['${{ secrets.TF_PLAN_TOKEN }}']);
+  for (const j of ['deploy-core', 'deploy-members']) expect(token(j)).toEqual(['${{ secrets.TF_API_TOKEN }}']);
+  const users = Object.keys(jobs).filter((j) => JSON.stringify(jobs[j]).includes('secrets.TF_API_TOKEN'));
+  expect(users.sort()).toEqual(['deploy-core', 'deploy-members']);
+  for (const j of users) expect(jobs[j].environment).toBe('production');
+});
+
 test('run-stacks plans with -lock=false and -detailed-exitcode, reviews every plan, and applies only the reviewed plan', () => {
   const script = readFileSync(path.join(ROOT, 'tools/ci/run-stacks.sh'), 'utf8');
   expect(script).toContain('terraform -chdir="$dir" plan -input=false -no-color "${lock[@]}" -detailed-exitcode -out=plan.out');
   expect(script).toContain('[ "$mode" = apply ] || lock=(-lock=false)');
   expect(script).toContain('terraform -chdir="$dir" show -json plan.out > "$dir/plan.json"');
   expect(script).toContain('$PLAN_REVIEW "$stack=$dir/plan.json" --output "$md"');
-  expect(script).toMatch(/if \[ "\$mode" = apply \] && \[ "\$review" -eq 0 \]; then\n.*\n\s+if terraform -chdir="\$dir" apply -input=false -no-color plan\.out/);
+  expect(script).toMatch(/if \[ "\$mode" = apply \] && \[ "\$review" -eq 0 \] && \[ "\$plan" -eq 2 \]; then\n.*\n\s+if terraform -chdir="\$dir" apply -input=false -no-color plan\.out/);
   expect(() => execFileSync('bash', ['-n', path.join(ROOT, 'tools/ci/run-stacks.sh')], { stdio: 'pipe' })).not.toThrow();
 });
 
 test('one sticky pull-request comment summarises every planned stack and links to the full reviews', () => {
   const comment = jobs.comment;
   expect(comment.if).toContain("github.event_name == 'pull_request'");
+  // A run cancelled by a newer push posts nothing (always() would run the job even then).
+  expect(comment.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
+  expect(comment.if).not.toContain('always()');
   expect(comment.needs).toEqual(['synth', 'plan']);
   expect(comment.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
   expect(runOf('comment')).toContain('node dist/tools/ci/pr-comment.js selection results comment.md "$RUN_URL" reports/coverage.md');
@@ -116,6 +132,39 @@ test('main deploys in dependency order behind an environment approval, reviewing
   expect(jobs.plan.if).toBe(`\${{ !(${DEPLOYS}) && needs.synth.outputs.plan != '[]' }}`);
   expect(wf.env.DEPLOY).toBe(`\${{ ${DEPLOYS} }}`);
   expect(wf.on.workflow_dispatch.inputs.deploy).toMatchObject({ type: 'boolean', default: false });
+});
+
+// The workflow-level concurrency group and cancel-in-progress, evaluated as GitHub does for these operators
+// (`&&` / `||` yield an operand, like JavaScript's; format() substitutes {0}, {1}). Groups are per name: runs in
+// one group never run at once, a newer pending one cancels the older pending one, and cancel-in-progress cancels
+// the running one (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/control-the-concurrency-of-workflows-and-jobs).
+function evaluate(expression: string, github: Record<string, any>, inputs: Record<string, any> = {}): unknown {
+  const m = /^\$\{\{(.*)\}\}$/s.exec(expression.trim());
+  if (!m) return expression;
+  const js = m[1].replace(/==/g, '===').replace(/!===/g, '!==');
+  const format = (f: string, ...args: unknown[]) => f.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+  return new Function('github', 'inputs', 'format', `return (${js});`)(github, inputs, format);
+}
+
+test('concurrency: every deploy shares one group (never two at once); pull-request runs cancel their older run only', () => {
+  const group = (github: Record<string, any>, inputs?: Record<string, any>) => evaluate(wf.concurrency.group, github, inputs);
+  const cancels = (github: Record<string, any>) => evaluate(wf.concurrency['cancel-in-progress'], github);
+  // GitHub yields null for a missing property; JavaScript throws one level down, hence an empty pull_request.
+  const main = { ref: 'refs/heads/main', event: { pull_request: {} } };
+  const push = { ...main, event_name: 'push' };
+  const manualDeploy = { ...main, event_name: 'workflow_dispatch' };
+  const pr = (n: number) => ({ ref: `refs/pull/${n}/merge`, event_name: 'pull_request', event: { pull_request: { number: n } } });
+  // A push's deploy and a manual deploy of main are in the same group, so they queue instead of running together.
+  expect(group(push)).toBe(group(manualDeploy, { deploy: true }));
+  // Neither a manual plan, nor the drift run, nor a pull request waits for (or cancels) a deploy.
+  const deployGroup = group(push);
+  for (const other of [group(manualDeploy, { deploy: false }), group({ ...main, event_name: 'schedule' }), group(pr(7))]) expect(other).not.toBe(deployGroup);
+  expect(group(pr(7))).not.toBe(group(pr(8)));
+  expect(group(pr(7))).toBe(group(pr(7)));
+  expect(cancels(pr(7))).toBe(true);
+  for (const g of [push, manualDeploy, { ...main, event_name: 'schedule' }]) expect(cancels(g)).toBe(false);
+  // A job-level group of the same name would wait for its own run forever.
+  for (const j of Object.values(jobs)) if (j.concurrency) expect(String(j.concurrency.group ?? j.concurrency).toLowerCase()).not.toBe(String(deployGroup).toLowerCase());
 });
 
 test('synth installs the pinned Terraform before synthesizing (cdktf validates import blocks with `terraform version`)', () => {

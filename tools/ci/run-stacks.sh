@@ -6,7 +6,7 @@
 # usage: tools/ci/run-stacks.sh plan|drift|apply <stack>...
 #   plan   terraform plan -lock=false (a pull request only reads state), review the plan
 #   drift  the same; a stack whose plan has changes fails (scheduled drift detection)
-#   apply  plan (with locking), review, and apply exactly that reviewed plan; stops at the first stack
+#   apply  plan (with locking), review, and apply exactly that reviewed plan when it has changes; stops at the first stack
 #          that fails when ORG_GUARD_STOP_ON_FAILURE=1 (core stacks: each depends on the one before)
 # Per stack it writes $RESULTS/<stack>.md (the review, or why there is none) and $RESULTS/<stack>.json
 # ({"stack", "plan": terraform's -detailed-exitcode 0 no changes / 2 changes / 1 failed,
@@ -57,7 +57,9 @@ run_stack() {
       if [ "$review" -eq 2 ]; then
         { printf '### ⛔ Stack `%s`: plan-review could not read the plan\n\n```\n' "$stack"; cat "$RESULTS/$stack.err"; printf '```\n'; } > "$md"
       fi
-      if [ "$mode" = apply ] && [ "$review" -eq 0 ]; then
+      # Only a plan with changes (exit 2) is applied: HCP Terraform refuses to apply a saved plan without
+      # changes ("Saved plan has no changes": hashicorp/terraform internal/cloud/backend_apply.go).
+      if [ "$mode" = apply ] && [ "$review" -eq 0 ] && [ "$plan" -eq 2 ]; then
         # Exactly the plan that was reviewed, never a fresh one.
         if terraform -chdir="$dir" apply -input=false -no-color plan.out; then applied=true; fi
       fi
@@ -71,7 +73,7 @@ run_stack() {
   if [ "$plan" -eq 1 ]; then why="terraform failed"
   elif [ "$review" != 0 ]; then why="plan-review exit $review"
   elif [ "$mode" = drift ] && [ "$plan" -eq 2 ]; then why="drift: the deployed stack differs from main"
-  elif [ "$mode" = apply ] && [ "$applied" != true ]; then why="apply failed"
+  elif [ "$mode" = apply ] && [ "$plan" -eq 2 ] && [ "$applied" != true ]; then why="apply failed"
   fi
   if [ -n "$why" ]; then
     echo "::error::$stack: $why (see the job summary)"
