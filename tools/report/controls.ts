@@ -445,7 +445,15 @@ const accessAnalyzerInternal: Control = {
     const analyzers = ctx.all('aws_accessanalyzer_analyzer').filter((x) => x.body.type === 'ORGANIZATION_INTERNAL_ACCESS');
     return (a, region) => {
       const here = analyzers.filter((x) => x.region === region);
-      if (here.length === 0) return missing();
+      // Regional: "You must create an internal access analyzer in each Region in which you want to monitor
+      // access to your resources" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-internal.html).
+      // org-guard creates one; the other regions' resources are unmonitored, and the cell says which key moves it.
+      if (here.length === 0) {
+        const elsewhere = [...new Set(analyzers.map((x) => x.region))];
+        return elsewhere.length === 0
+          ? missing()
+          : missing(`the analyzer runs in ${elsewhere.join(', ')} and monitors that Region's resources only (services.accessAnalyzer.internalAccess.region)`);
+      }
       for (const analyzer of here) {
         const rule = block(block(block(analyzer.body.configuration)?.internal_access)?.analysis_rule);
         for (const inc of list(rule?.inclusion) as Record<string, any>[]) {
