@@ -790,6 +790,30 @@ const trailNetworkActivity: Control = {
   },
 };
 
+/**
+ * S3 object / Lambda invoke data events on the organization trail (logging.dataEvents): advanced event
+ * selectors with eventCategory Data and the resource type (CloudTrail AdvancedFieldSelector,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+ */
+function trailDataEvents(kind: 's3' | 'lambda', resourceType: string, label: string): Control {
+  return {
+    id: `cloudtrail-${kind}-data-events`,
+    group: 'CloudTrail',
+    label,
+    switchedOnBy: (c) => (c.logging.dataEvents[kind] ? undefined : `logging.dataEvents.${kind}: true`),
+    prepare(ctx) {
+      const trail = ctx.all('aws_cloudtrail').find((t) => t.body.is_organization_trail === true && t.body.enable_logging !== false);
+      const matching = list(trail?.body.advanced_event_selector).map((s) => list(block(s) ? (s as any).field_selector : []).map(block))
+        .filter((fields) => {
+          const f = (name: string) => fields.find((x) => x?.field === name);
+          return list(f('eventCategory')?.equals).includes('Data') && list(f('resources.type')?.equals).includes(resourceType);
+        });
+      const writeOnly = matching.length > 0 && matching.every((fields) => list(fields.find((x) => x?.field === 'readOnly')?.equals).includes('false'));
+      return () => (matching.length === 0 ? missing() : covered(`organization trail${writeOnly ? ' (write events only)' : ''}`));
+    },
+  };
+}
+
 const configFmsContinuous: Control = {
   id: 'config-fms-continuous',
   group: 'Baseline',
@@ -841,6 +865,8 @@ export const CONTROLS: readonly Control[] = [
   accessAnalyzerInternal,
   ...FMS_POLICY_TYPES.map(fmsPolicy),
   orgTrail,
+  trailDataEvents('s3', 'AWS::S3::Object', 'S3 data events (object-level)'),
+  trailDataEvents('lambda', 'AWS::Lambda::Function', 'Lambda data events (invokes)'),
   trailNetworkActivity,
   ...baseline,
   configFmsContinuous,
