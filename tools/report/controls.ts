@@ -538,7 +538,10 @@ function fmsPolicy(t: (typeof FMS_POLICY_TYPES)[number]): Control {
       return (a, region) => {
         const inScope = policies.filter((p) => p.region === region && fmsInScope(p.body, a));
         if (inScope.length === 0) {
-          return policies.some((p) => p.region === region) ? missing('account out of policy scope') : missing();
+          if (!policies.some((p) => p.region === region)) return missing();
+          // The key that scopes this policy type: its own scope, else the section default.
+          const own = on && (ctx.config.firewallManager[on[0]] as { scope?: unknown }).scope !== undefined;
+          return missing(`account out of policy scope (${own ? `firewallManager.${on![0]}.scope` : 'firewallManager.scope'})`);
         }
         const names = inScope.map((p) => String(p.body.name ?? p.name)).join(', ');
         const audit = inScope.every((p) => p.body.remediation_enabled !== true) ? ' (audit only)' : '';
