@@ -43,7 +43,7 @@ export interface AccessAnalyzerOrganizationProps {
   homeRegion: string;
   /** Organization unused-access analyzer; charged per role and user, off by default. */
   unusedAccess?: { enabled: boolean; unusedAccessAgeDays?: number };
-  /** Organization internal-access analyzer (charged per monitored resource): one per organization. */
+  /** Organization internal-access analyzer (charged per monitored resource): one, in `region`, monitoring that Region's resources. */
   internalAccess?: { enabled: boolean; region: string; inclusions: readonly InternalAccessInclusion[] };
   /** Archive rules for known, reviewed findings; external rules repeat in every analyzer region. */
   archiveRules?: readonly ArchiveRuleSpec[];

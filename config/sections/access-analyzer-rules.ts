@@ -35,7 +35,7 @@ const inclusion = strictObject({
 
 export const internalAccessAnalyzer = strictObject({
   enabled: z.boolean().default(false).describe('Organization internal-access analyzer (charged per monitored resource and month).'),
-  region: z.string().optional().describe('Region of the analyzer (one per organization); default the home region.'),
+  region: z.string().optional().describe('Region of the analyzer; it monitors the resources of that Region only. Default: the home region.'),
   include: z.array(inclusion).default([]).describe('Resources to analyze (analysis rule inclusions); at least one. Every resource in scope is charged.'),
 }).prefault({});
 

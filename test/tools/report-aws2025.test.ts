@@ -26,7 +26,12 @@ describe('coverage report: the 2025 security controls', () => {
     expect(cell(cov, 'inspector-code-repository', 'workload-dev', 'us-west-2').how).toMatch(/GitHub\/GitLab integration created outside Terraform/);
     expect(cell(cov, 'access-analyzer-internal', 'workload-prod', 'us-east-1').status).toBe('covered');
     expect(cell(cov, 'access-analyzer-internal', 'workload-dev', 'us-east-1')).toEqual({ status: 'missing', how: 'account not in the analysis rule' });
-    expect(cell(cov, 'access-analyzer-internal', 'workload-prod', 'eu-west-1').status).toBe('missing');
+    // Regional (IAM guide, "Create an internal access analyzer": one analyzer per Region to monitor): the other
+    // regions are not covered, and the cell names the key that places the analyzer.
+    expect(cell(cov, 'access-analyzer-internal', 'workload-prod', 'eu-west-1')).toEqual({
+      status: 'missing',
+      how: "the analyzer runs in us-east-1 and monitors that Region's resources only (services.accessAnalyzer.internalAccess.region)",
+    });
     expect(cell(cov, 'securityhub-cis', 'workload-prod', 'us-east-1').how).toBe('central policy (v5.0.0)');
   });
 
@@ -46,5 +51,19 @@ describe('coverage report: the 2025 security controls', () => {
     expect(cell(cov2, 'securityhub-cis', 'workload-prod', 'us-east-1').how).toBe('central policy (v3.0.0, v5.0.0)');
     input.services.securityHub = { disabledControls: ['IAM.7'], alignPasswordPolicyControl: false };
     expect(cell(coverageOf(input), 'securityhub-iam7-parameters', 'workload-prod', 'us-east-1').how).toBe('off in the config: remove IAM.7 from services.securityHub.disabledControls');
+  });
+
+  // CloudTrail data events are advanced event selectors with eventCategory Data and resources.type
+  // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+  test('S3 and Lambda data events on the organization trail each have a row: covered in the full example, the key otherwise', () => {
+    for (const id of ['cloudtrail-s3-data-events', 'cloudtrail-lambda-data-events']) expect(cov.controls.map((c) => c.id)).toContain(id);
+    expect(cell(cov, 'cloudtrail-s3-data-events', 'sandbox-alice', 'eu-west-1')).toEqual({ status: 'covered', how: 'organization trail (write events only)' });
+    expect(cell(cov, 'cloudtrail-lambda-data-events', 'workload-dev', 'ap-northeast-1')).toEqual({ status: 'covered', how: 'organization trail' });
+    const base = coverageOf(minimalInput());
+    expect(cell(base, 'cloudtrail-s3-data-events', 'workload-prod', 'us-east-1')).toEqual({ status: 'missing', how: 'off in the config: set logging.dataEvents.s3: true' });
+    expect(cell(base, 'cloudtrail-lambda-data-events', 'workload-prod', 'us-east-1')).toEqual({ status: 'missing', how: 'off in the config: set logging.dataEvents.lambda: true' });
+    const readsToo = minimalInput();
+    readsToo.logging = { ...readsToo.logging, dataEvents: { s3: true } };
+    expect(cell(coverageOf(readsToo), 'cloudtrail-s3-data-events', 'workload-prod', 'us-east-1')).toEqual({ status: 'covered', how: 'organization trail' });
   });
 });

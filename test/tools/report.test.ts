@@ -229,7 +229,11 @@ describe('the matrix follows the config', () => {
     const input = minimalInput();
     input.firewallManager = { scope: { excludeAccounts: ['workload-prod'] } };
     const cov = coverageOf(input);
-    expect(cell(cov, 'fms-wafv2', 'workload-prod', 'us-west-2')).toEqual({ status: 'missing', how: 'account out of policy scope' });
+    expect(cell(cov, 'fms-wafv2', 'workload-prod', 'us-west-2')).toEqual({ status: 'missing', how: 'account out of policy scope (firewallManager.scope)' });
+    // A policy type with a scope of its own names that key instead (the red cell says what to change).
+    const own = minimalInput();
+    own.firewallManager = { waf: { scope: { excludeAccounts: ['workload-prod'] } } };
+    expect(cell(coverageOf(own), 'fms-wafv2', 'workload-prod', 'us-west-2')).toEqual({ status: 'missing', how: 'account out of policy scope (firewallManager.waf.scope)' });
     expect(statusOf(cov, 'fms-wafv2', 'log-archive', 'us-west-2')).toBe('covered');
     expect(statusOf(base, 'fms-wafv2', 'workload-prod', 'us-west-2')).toBe('covered');
   });

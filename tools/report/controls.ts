@@ -445,7 +445,15 @@ const accessAnalyzerInternal: Control = {
     const analyzers = ctx.all('aws_accessanalyzer_analyzer').filter((x) => x.body.type === 'ORGANIZATION_INTERNAL_ACCESS');
     return (a, region) => {
       const here = analyzers.filter((x) => x.region === region);
-      if (here.length === 0) return missing();
+      // Regional: "You must create an internal access analyzer in each Region in which you want to monitor
+      // access to your resources" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-internal.html).
+      // org-guard creates one; the other regions' resources are unmonitored, and the cell says which key moves it.
+      if (here.length === 0) {
+        const elsewhere = [...new Set(analyzers.map((x) => x.region))];
+        return elsewhere.length === 0
+          ? missing()
+          : missing(`the analyzer runs in ${elsewhere.join(', ')} and monitors that Region's resources only (services.accessAnalyzer.internalAccess.region)`);
+      }
       for (const analyzer of here) {
         const rule = block(block(block(analyzer.body.configuration)?.internal_access)?.analysis_rule);
         for (const inc of list(rule?.inclusion) as Record<string, any>[]) {
@@ -530,7 +538,10 @@ function fmsPolicy(t: (typeof FMS_POLICY_TYPES)[number]): Control {
       return (a, region) => {
         const inScope = policies.filter((p) => p.region === region && fmsInScope(p.body, a));
         if (inScope.length === 0) {
-          return policies.some((p) => p.region === region) ? missing('account out of policy scope') : missing();
+          if (!policies.some((p) => p.region === region)) return missing();
+          // The key that scopes this policy type: its own scope, else the section default.
+          const own = on && (ctx.config.firewallManager[on[0]] as { scope?: unknown }).scope !== undefined;
+          return missing(`account out of policy scope (${own ? `firewallManager.${on![0]}.scope` : 'firewallManager.scope'})`);
         }
         const names = inScope.map((p) => String(p.body.name ?? p.name)).join(', ');
         const audit = inScope.every((p) => p.body.remediation_enabled !== true) ? ' (audit only)' : '';
@@ -782,6 +793,30 @@ const trailNetworkActivity: Control = {
   },
 };
 
+/**
+ * S3 object / Lambda invoke data events on the organization trail (logging.dataEvents): advanced event
+ * selectors with eventCategory Data and the resource type (CloudTrail AdvancedFieldSelector,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+ */
+function trailDataEvents(kind: 's3' | 'lambda', resourceType: string, label: string): Control {
+  return {
+    id: `cloudtrail-${kind}-data-events`,
+    group: 'CloudTrail',
+    label,
+    switchedOnBy: (c) => (c.logging.dataEvents[kind] ? undefined : `logging.dataEvents.${kind}: true`),
+    prepare(ctx) {
+      const trail = ctx.all('aws_cloudtrail').find((t) => t.body.is_organization_trail === true && t.body.enable_logging !== false);
+      const matching = list(trail?.body.advanced_event_selector).map((s) => list(block(s) ? (s as any).field_selector : []).map(block))
+        .filter((fields) => {
+          const f = (name: string) => fields.find((x) => x?.field === name);
+          return list(f('eventCategory')?.equals).includes('Data') && list(f('resources.type')?.equals).includes(resourceType);
+        });
+      const writeOnly = matching.length > 0 && matching.every((fields) => list(fields.find((x) => x?.field === 'readOnly')?.equals).includes('false'));
+      return () => (matching.length === 0 ? missing() : covered(`organization trail${writeOnly ? ' (write events only)' : ''}`));
+    },
+  };
+}
+
 const configFmsContinuous: Control = {
   id: 'config-fms-continuous',
   group: 'Baseline',
@@ -833,6 +868,8 @@ export const CONTROLS: readonly Control[] = [
   accessAnalyzerInternal,
   ...FMS_POLICY_TYPES.map(fmsPolicy),
   orgTrail,
+  trailDataEvents('s3', 'AWS::S3::Object', 'S3 data events (object-level)'),
+  trailDataEvents('lambda', 'AWS::Lambda::Function', 'Lambda data events (invokes)'),
   trailNetworkActivity,
   ...baseline,
   configFmsContinuous,
