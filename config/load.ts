@@ -86,6 +86,9 @@ export function loadConfig(file: string = configPathFromEnv(), shown: string = d
 
 /** Parses and validates config text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, file = '<inline>'): OrgConfig {
+  if (text.includes('\0')) {
+    throw new ConfigError(file, [{ path: '', message: 'the file is not text (it holds NUL bytes): is ORG_CONFIG the right file?' }]);
+  }
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *defaults`) as people write them, although YAML 1.2 dropped them. Duplicate keys are
   // found below: yaml's own uniqueKeys check compares every key with every other one (minutes for a big map).
@@ -95,6 +98,10 @@ export function parseConfig(text: string, file = '<inline>'): OrgConfig {
     const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
     if (tabs.length > 0) {
       throw new ConfigError(file, tabs.map((e) => ({ path: '', line: e.linePos?.[0].line, message: 'malformed YAML: a tab indents this line; YAML indents with spaces only' })));
+    }
+    const docs = doc.errors.filter((e) => e.code === 'MULTIPLE_DOCS');
+    if (docs.length > 0) {
+      throw new ConfigError(file, docs.map((e) => ({ path: '', line: e.linePos?.[0].line, message: 'a second YAML document starts here (`---`); an organization config is one document: remove the `---` line or what follows it' })));
     }
     throw new ConfigError(
       file,

@@ -260,6 +260,14 @@ describe('files people actually have', () => {
     expect(parseConfig(`\ufeff${bundled().replace(/\n/g, '\r\n')}`)).toEqual(cfg);
   });
 
+  test('a second YAML document or a binary file is one problem saying so', () => {
+    const text = `${bundled()}---\nfoo: 1\n`;
+    expect(problemsOf(text)).toEqual([
+      { path: '', line: text.split('\n').indexOf('---') + 1, message: 'a second YAML document starts here (`---`); an organization config is one document: remove the `---` line or what follows it' },
+    ]);
+    expect(problemsOf('\x7fELF\x02\x01\x01\0\0\0: x\n')).toEqual([{ path: '', message: 'the file is not text (it holds NUL bytes): is ORG_CONFIG the right file?' }]);
+  });
+
   test('an empty file and a top-level list say what the file must be', () => {
     for (const text of ['', '- a\n- b\n']) {
       expect(problemsOf(text)).toEqual([{ path: '', message: 'the file must be a YAML mapping with at least the keys organization and accounts' }]);
