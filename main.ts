@@ -3,7 +3,7 @@ import { App } from 'cdktf';
 import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';
 import { buildApp } from './app';
-import { SHARD_ENV, knownTerraformVersion, outdirFromEnv, tuneCdktf, synthOrganization } from './synth';
+import { SHARD_ENV, SynthSetupError, knownTerraformVersion, outdirFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization } from './synth';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from './terraform';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
@@ -16,12 +16,13 @@ async function main(): Promise<void> {
   // Parallel-synth workers load the same config: only the parent speaks.
   if (!worker) console.log(describeConfigSource());
   const config = loadConfig();
+  const workers = synthWorkersFromEnv();
   // Checked once: workers inherit the answer.
   knownTerraformVersion((process.env[TERRAFORM_VERSION_ENV] = requireTerraform()));
   if (!worker) for (const w of configWarnings(config)) console.log(`warning: ${w}`);
   const result = await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
     stackCount: config.accounts.members.length + 3,
-    workers: process.env.ORG_GUARD_SYNTH_WORKERS ? Number(process.env.ORG_GUARD_SYNTH_WORKERS) : undefined,
+    workers,
   });
   if (!worker) console.log(wroteLine(result.stacks, result.removed));
 }
@@ -37,7 +38,7 @@ function wroteLine(stacks: string[], removed: string[]): string {
 
 main().catch((e: unknown) => {
   // Known problems print as themselves; anything else still names the config and never a stack trace.
-  if (e instanceof ConfigError || e instanceof TerraformVersionError) console.error(e.message);
+  if (e instanceof ConfigError || e instanceof TerraformVersionError || e instanceof SynthSetupError) console.error(e.message);
   else {
     const detail = e instanceof Error ? e.message : String(e);
     console.error(`synth failed with ${displayPath(configPathFromEnv())}: ${detail}`);

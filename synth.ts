@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, cpus } from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 
@@ -13,6 +13,25 @@ export function outdirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 export const SHARD_ENV = 'ORG_GUARD_SYNTH_SHARD';
 /** Below this many stacks a second process costs more than it saves. */
 const PARALLEL_MIN_STACKS = 150;
+export const WORKERS_ENV = 'ORG_GUARD_SYNTH_WORKERS';
+
+/** A problem with the output folder or the synth settings, printed as itself (no stack trace). */
+export class SynthSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthSetupError';
+  }
+}
+
+/** ORG_GUARD_SYNTH_WORKERS: a whole number of processes; unset or empty leaves the choice to the stack count. */
+export function synthWorkersFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[WORKERS_ENV]?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new SynthSetupError(`${WORKERS_ENV} must be a whole number of synth processes (1 or more), got "${env[WORKERS_ENV]}"; unset it to let synth choose`);
+  }
+  return Number(raw);
+}
 
 export interface SynthOptions {
   /** How many stacks the app will have: large organizations get one process per core (at most 4). */
@@ -50,12 +69,31 @@ export async function synthOrganization(
 
   const scratch = `${outdir}.partial-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
+  removeLeftovers(outdir);
   const workers =
     options.workers ?? ((options.stackCount ?? 0) >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1);
   // Workers start first: each builds the app itself, so their start-up overlaps this process's build.
   const children = Array.from({ length: workers - 1 }, (_, i) =>
     runWorker(options.workerScript ?? process.argv[1], scratch, i + 1, workers),
   );
+  // Ctrl-C reaches this process too (the terminal signals the whole group): the scratch folder goes with it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const child of children) child.kill();
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(128 + constants.signals[signal]);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    return await synthAndSwap(build, outdir, scratch, workers, children);
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+type Worker = Promise<void> & { kill(): void };
+
+async function synthAndSwap(build: (outdir: string) => App, outdir: string, scratch: string, workers: number, children: Worker[]): Promise<SynthResult> {
   let stacks: string[];
   try {
     const app = build(scratch);
@@ -72,7 +110,42 @@ export async function synthOrganization(
     rmSync(scratch, { recursive: true, force: true });
     throw e;
   }
-  return { stacks, removed: swapIn(scratch, outdir) };
+  // The build ran without yielding: a Ctrl-C that came meanwhile is handled here, before the swap.
+  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    return { stacks, removed: swapIn(scratch, outdir) };
+  } catch (e) {
+    rmSync(scratch, { recursive: true, force: true });
+    if (e instanceof SynthSetupError) throw e;
+    const shown = path.relative(process.cwd(), outdir) || outdir;
+    throw new SynthSetupError(`cannot put the new stacks in place of ${shown}: ${e instanceof Error ? e.message : String(e)}; ${shown} is unchanged`);
+  }
+}
+
+/**
+ * Scratch folders of a synth that was killed (`<outdir>.partial-<pid>`, `<outdir>.previous-<pid>` of a
+ * process that no longer runs). A synth killed between its two renames left only `.previous`: that is
+ * the last complete output, so it is put back.
+ */
+function removeLeftovers(outdir: string): void {
+  const dir = path.dirname(outdir);
+  const prefix = `${path.basename(outdir)}.`;
+  for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
+    const m = entry.startsWith(prefix) ? /^(partial|previous)-(\d+)$/.exec(entry.slice(prefix.length)) : null;
+    if (!m || Number(m[2]) === process.pid || running(Number(m[2]))) continue;
+    const leftover = path.join(dir, entry);
+    if (m[1] === 'previous' && !existsSync(outdir)) renameSync(leftover, outdir);
+    else rmSync(leftover, { recursive: true, force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -110,19 +183,21 @@ function writeShard(app: App, shard: number, shards: number): void {
   writeFileSync(path.join(app.outdir, `manifest.shard-${shard}.json`), JSON.stringify(app.manifest.stacks));
 }
 
-function runWorker(script: string, outdir: string, shard: number, shards: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
+function runWorker(script: string, outdir: string, shard: number, shards: number): Worker {
+  let child: ReturnType<typeof spawn> | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    child = spawn(process.execPath, [script], {
       env: { ...process.env, CDKTF_OUTDIR: outdir, [SHARD_ENV]: `${shard}/${shards}` },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`synth worker ${shard}/${shards} failed (exit ${code}):\n${stderr}`)),
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`synth worker ${shard}/${shards} failed (${code === null ? signal : `exit ${code}`}):\n${stderr}`)),
     );
   });
+  return Object.assign(done, { kill: () => void child?.kill() });
 }
 
 /** One manifest, written by cdktf's own writer as App.synth would have. */
@@ -137,19 +212,37 @@ function mergeShardManifests(outdir: string, app: App, shards: number): void {
   app.manifest.writeToFile();
 }
 
+/** The output folder, if it exists, must be a folder: synth replaces it as a whole. */
+export function checkOutdir(outdir: string = outdirFromEnv()): void {
+  if (existsSync(outdir) && !statSync(outdir).isDirectory()) {
+    const shown = path.relative(process.cwd(), outdir) || outdir;
+    throw new SynthSetupError(`${shown} is a file, not the output folder: move or delete it (synth writes the stacks into a folder of that name)`);
+  }
+}
+
 /** Returns the stacks of the previous output that the new one no longer has. */
 function swapIn(scratch: string, outdir: string): string[] {
   const previous = `${outdir}.previous-${process.pid}`;
   const hadOutput = existsSync(outdir);
+  checkOutdir(outdir);
   const written = new Set(stackDirs(scratch));
   const removed = stackDirs(outdir).filter((stack) => !written.has(stack));
-  if (hadOutput) {
-    carryOverTerraformState(outdir, scratch);
-    if (underCdktfCli()) for (const stack of removed) mkdirSync(path.join(scratch, 'stacks', stack), { recursive: true });
-    renameSync(outdir, previous);
+  if (!hadOutput) {
+    renameSync(scratch, outdir);
+    return removed;
   }
-  renameSync(scratch, outdir);
-  if (hadOutput) rmSync(previous, { recursive: true, force: true });
+  renameSync(outdir, previous);
+  try {
+    carryOverTerraformState(previous, scratch);
+    if (underCdktfCli()) for (const stack of removed) mkdirSync(path.join(scratch, 'stacks', stack), { recursive: true });
+    renameSync(scratch, outdir);
+  } catch (e) {
+    // the previous output goes back as it was, with its providers and lock files
+    carryOverTerraformState(scratch, previous);
+    renameSync(previous, outdir);
+    throw e;
+  }
+  rmSync(previous, { recursive: true, force: true });
   return removed;
 }
 

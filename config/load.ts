@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isCollection, isMap, isNode, visit, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isCollection, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type OrgConfig } from './schema';
 
@@ -50,33 +50,90 @@ export function describeConfigSource(env: NodeJS.ProcessEnv = process.env): stri
   return `config: ${shown}, the bundled example (${why}; export ORG_CONFIG=path/to/org.yaml for your organization)`;
 }
 
+/**
+ * An organization config is small (a member entry is about 100 bytes: 10,000 members are about 1 MB); a
+ * file far larger is the wrong file, and parsing it would take minutes and gigabytes.
+ */
+export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+};
+
 export function loadConfig(file: string = configPathFromEnv(), shown: string = displayPath(file)): OrgConfig {
+  const unreadable = (why: string) => {
+    // `ORG_CONFIG="~/org.yaml"`: the shell expands ~ only unquoted, at the start of a word.
+    const tilde = /(^|[/\\])~([/\\]|$)/.test(shown) ? ' (a quoted ~ is not your home folder: write $HOME/... instead)' : '';
+    return new ConfigError(shown, [{ path: '', message: `cannot read the file: ${why}${tilde}; set ORG_CONFIG to an existing YAML file` }]);
+  };
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(shown, [{ path: '', message: `the file is ${(size / 1024 / 1024).toFixed(1)} MB; an organization config is at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB (10,000 members take about 1 MB): is ORG_CONFIG the right file?` }]);
+    }
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(shown, [{ path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); set ORG_CONFIG to an existing YAML file` }]);
+    if (e instanceof ConfigError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw unreadable((code && READ_ERRORS[code]) ?? (code || String(e)));
   }
   return parseConfig(text, shown);
 }
 
 /** Parses and validates config text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, file = '<inline>'): OrgConfig {
+  if (text.includes('\0')) {
+    throw new ConfigError(file, [{ path: '', message: 'the file is not text (it holds NUL bytes): is ORG_CONFIG the right file?' }]);
+  }
   const lineCounter = new LineCounter();
-  // Merge keys (`<<: *defaults`) as people write them, although YAML 1.2 dropped them.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: true });
+  // Merge keys (`<<: *defaults`) as people write them, although YAML 1.2 dropped them. Duplicate keys are
+  // found below: yaml's own uniqueKeys check compares every key with every other one (minutes for a big map).
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
+    // A tab in the indentation makes the parser misread every line after it: those errors are only noise.
+    const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+    if (tabs.length > 0) {
+      throw new ConfigError(file, tabs.map((e) => ({ path: '', line: e.linePos?.[0].line, message: 'malformed YAML: a tab indents this line; YAML indents with spaces only' })));
+    }
+    const docs = doc.errors.filter((e) => e.code === 'MULTIPLE_DOCS');
+    if (docs.length > 0) {
+      throw new ConfigError(file, docs.map((e) => ({ path: '', line: e.linePos?.[0].line, message: 'a second YAML document starts here (`---`); an organization config is one document: remove the `---` line or what follows it' })));
+    }
     throw new ConfigError(
       file,
       doc.errors.map((e) => ({
         path: '',
         line: e.linePos?.[0].line,
-        message: `malformed YAML: ${e.message.split('\n')[0]}`,
+        // the line is shown already; yaml's "at line 3, column 1:" introduces a code excerpt not printed here
+        message: `malformed YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
     );
   }
   const keyProblems: ConfigProblem[] = [];
+  const lineAt = (node: Node) => (node.range ? lineCounter.linePos(node.range[0]).line : undefined);
   visit(doc, {
+    Map(_, map, ancestors) {
+      const seen = new Map<unknown, Node>();
+      for (const pair of map.items) {
+        // `<<` may repeat: each merges more defaults.
+        if (!isScalar(pair.key) || (pair.key.value === '<<' && pair.key.type === 'PLAIN')) continue;
+        const first = seen.get(pair.key.value);
+        if (!first) {
+          seen.set(pair.key.value, pair.key);
+          continue;
+        }
+        const where = formatPath(nodePath([...ancestors, map]));
+        keyProblems.push({
+          path: where,
+          line: lineAt(pair.key),
+          message: `the key ${JSON.stringify(pair.key.value)} appears twice (first at line ${lineAt(first)}); each key may appear once: keep one of them`,
+        });
+      }
+    },
     Pair(_, pair) {
       if (isCollection(pair.key)) {
         const line = pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : undefined;
@@ -119,6 +176,17 @@ function aliasProblem(e: unknown): string {
     return `the aliases (*name) of this file expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values, which looks like a YAML alias bomb; write the values out or use fewer nested aliases`;
   }
   return `malformed YAML: ${message.split('\n')[0]}`;
+}
+
+/** The config path of a node from its ancestors, as yaml's visit gives them. */
+function nodePath(chain: readonly unknown[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  chain.forEach((node, i) => {
+    const next = chain[i + 1];
+    if (isPair(node) && isScalar(node.key)) out.push(String(node.key.value));
+    else if (isSeq(node) && next !== undefined) out.push(node.items.indexOf(next as never));
+  });
+  return out;
 }
 
 function toProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigProblem {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { otherOrg as other, project, sh, snapshot, stacks, tagged, useProjectCopy, writeOrg } from './cli-fixture';
@@ -69,5 +69,22 @@ describe('a fresh clone, as the README tells a new user', () => {
     expect(snapshot(path.join(project, 'cdktf.out'))).toEqual(before);
     expect(readdirSync(project).filter((f) => f.startsWith('cdktf.out'))).toEqual(['cdktf.out']);
   });
+
+  test('npm run report: --config and --report-dir are read from the folder the command is typed in; a file as --report-dir is one line', () => {
+    const run = sh('npm run report -- --config examples/full.yaml --report-dir ../reports-full --details none', {}, path.join(project, 'config'));
+    expect(run.status).toBe(0);
+    expect(run.lines).toContain('wrote reports-full/coverage.md and reports-full/coverage.html');
+    expect(readFileSync(path.join(project, 'reports-full', 'coverage.md'), 'utf8')).toContain('6 accounts x 4 governed regions');
+    expect(run.out).toMatch(/coverage: 6 accounts x/);
+    expect(existsSync(path.join(project, 'config', 'reports-full'))).toBe(false);
+
+    const file = sh('npm run report -- --report-dir README.md');
+    expect(file.status).toBe(2);
+    expect(file.lines.filter((l) => l.startsWith('report:'))).toEqual([
+      'report: --report-dir README.md is a file; the report is written into a folder (coverage.md, coverage.html)',
+    ]);
+    expect(file.out).not.toMatch(/\n\s+at |EEXIST/);
+  });
+
 
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { constants } from 'node:os';
 import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../config/load';
+import { SynthSetupError, checkOutdir, synthWorkersFromEnv } from '../synth';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
 
 /**
@@ -23,11 +24,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     const file = configPathFromEnv(env);
     loadConfig(file, displayPath(file, env));
+    synthWorkersFromEnv(env);
+    checkOutdir(path.resolve(env.CDKTF_OUTDIR || 'cdktf.out'));
     terraformVersion = requireTerraform(env);
     cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
   } catch (e) {
     // Known problems as themselves; anything else as one line, never a stack trace.
-    console.error(e instanceof ConfigError || e instanceof TerraformVersionError ? e.message : `org-guard: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(e instanceof ConfigError || e instanceof TerraformVersionError || e instanceof SynthSetupError ? e.message : `org-guard: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
   const child = spawn(process.execPath, [cli, command, ...args], {

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { configPathFromEnv, describeConfigSource, formatPath, loadConfig, parseConfig } from '../../config/load';
+import { ConfigError, MAX_CONFIG_BYTES, configPathFromEnv, describeConfigSource, formatPath, loadConfig, parseConfig } from '../../config/load';
 import { configOf, minimalInput } from '../helpers';
 import { expectProblem, problemsFor, problemsOf } from './section-problems';
 
@@ -191,6 +191,87 @@ describe('YAML as people write it', () => {
       .join('\n');
     expect(problemsOf(bomb)).toEqual([{ path: '', message: expect.stringMatching(/expand to more than 100,000 values/) }]);
     expect(problemsOf('a: *nowhere\n')[0].message).toMatch(/malformed YAML|alias/i);
+  });
+});
+
+describe('files people actually have', () => {
+  const bundled = () => readFileSync(path.resolve('config/organization.yaml'), 'utf8');
+  const problemsOfFile = (file: string, shown = file) => {
+    try {
+      loadConfig(file, shown);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  test('a duplicate key names the key, where it is and the line of the first one, for every duplicate', () => {
+    const text = bundled()
+      .replace('  homeRegion: us-east-1\n', '  homeRegion: us-east-1\n  homeRegion: eu-west-1\n')
+      .replace('{ name: workload-prod,', '{ name: workload-prod, name: other,');
+    const problems = problemsOf(`${text}\norganization: {}\n`);
+    const line = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+    expect(problems).toEqual([
+      { path: '', line: text.split('\n').length + 1, message: `the key "organization" appears twice (first at line ${line('organization:')}); each key may appear once: keep one of them` },
+      { path: 'organization', line: line('homeRegion: eu-west-1'), message: `the key "homeRegion" appears twice (first at line ${line('homeRegion: us-east-1')}); each key may appear once: keep one of them` },
+      { path: 'accounts.members[0]', line: line('name: other'), message: `the key "name" appears twice (first at line ${line('name: other')}); each key may appear once: keep one of them` },
+    ]);
+    // repeated merge keys are not duplicates: each one merges more defaults
+    expect(() => parseConfig(bundled().replace('{ name: workload-prod,', '{ <<: {ou: workloads}, <<: {email: a@example.com}, name: workload-prod,'))).not.toThrow();
+  });
+
+  test('one big mapping is read in seconds: yaml\'s own duplicate check took minutes (it compares every key with every other)', () => {
+    const extra = Array.from({ length: 40_000 }, (_, i) => `  k${i}: [a, b]`).join('\n');
+    const started = Date.now();
+    expect(problemsOf(`${bundled()}\nextra:\n${extra}\n`)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^unknown key "extra"/) })]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('a file far larger than any organization is refused before it is parsed', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-load-')), 'huge.yaml');
+    writeFileSync(file, `${bundled()}\n${'# padding\n'.repeat(MAX_CONFIG_BYTES / 10 + 1)}`);
+    expect(problemsOfFile(file, 'huge.yaml')).toEqual([
+      { path: '', message: 'the file is 10.0 MB; an organization config is at most 10 MB (10,000 members take about 1 MB): is ORG_CONFIG the right file?' },
+    ]);
+  });
+
+  test('a folder, a missing file and a quoted ~ say what is wrong in words', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-load-'));
+    mkdirSync(path.join(dir, 'org.yaml'));
+    expect(problemsOfFile(path.join(dir, 'org.yaml'), 'org.yaml')).toEqual([
+      { path: '', message: 'cannot read the file: it is a folder, not a file; set ORG_CONFIG to an existing YAML file' },
+    ]);
+    // ORG_CONFIG="~/org.yaml": the shell leaves a quoted ~ alone, so it is a folder named ~ below the project
+    expect(problemsOfFile(path.join(dir, '~', 'org.yaml'), '~/org.yaml')).toEqual([
+      { path: '', message: 'cannot read the file: there is no such file (a quoted ~ is not your home folder: write $HOME/... instead); set ORG_CONFIG to an existing YAML file' },
+    ]);
+  });
+
+  test('a tab in the indentation is one problem per tab, not a cascade', () => {
+    const text = bundled().replace('  homeRegion:', '\thomeRegion:');
+    expect(problemsOf(text)).toEqual([
+      { path: '', line: text.split('\n').findIndex((l) => l.startsWith('\t')) + 1, message: 'malformed YAML: a tab indents this line; YAML indents with spaces only' },
+    ]);
+  });
+
+  test('a UTF-8 byte order mark and CRLF line endings (files saved on Windows) load as the same config', () => {
+    const cfg = parseConfig(bundled());
+    expect(parseConfig(`\ufeff${bundled().replace(/\n/g, '\r\n')}`)).toEqual(cfg);
+  });
+
+  test('a second YAML document or a binary file is one problem saying so', () => {
+    const text = `${bundled()}---\nfoo: 1\n`;
+    expect(problemsOf(text)).toEqual([
+      { path: '', line: text.split('\n').indexOf('---') + 1, message: 'a second YAML document starts here (`---`); an organization config is one document: remove the `---` line or what follows it' },
+    ]);
+    expect(problemsOf('\x7fELF\x02\x01\x01\0\0\0: x\n')).toEqual([{ path: '', message: 'the file is not text (it holds NUL bytes): is ORG_CONFIG the right file?' }]);
+  });
+
+  test('an empty file and a top-level list say what the file must be', () => {
+    for (const text of ['', '- a\n- b\n']) {
+      expect(problemsOf(text)).toEqual([{ path: '', message: 'the file must be a YAML mapping with at least the keys organization and accounts' }]);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { baseEnv, project, sh, snapshot, spyLog, tagged, terraformLog, useProjectCopy, work, writeOrg } from '../cli-fixture';
 
@@ -26,6 +26,64 @@ describe('npm run synth|list|diff|deploy through the cdktf CLI', () => {
     expect(run.out).toMatch(/accounts\.members\[0\]\.id: account id must be exactly 12 digits, got "44"/);
     expect(run.out).not.toMatch(/\n\s+at /); // no stack trace
     expect(snapshot(path.join(project, 'cdktf.out'))).toEqual(before);
+  });
+
+
+  test('Ctrl-C during npm run synth: exit 130, no cdktf.out.partial-* left, cdktf.out as before or complete', async () => {
+    const file = writeOrg('sixty.yaml', (cfg) => {
+      cfg.accounts.members = Array.from({ length: 60 }, (_, i) => ({ name: `m-${i}`, id: String(700000000000 + i), email: `m${i}@example.com`, ou: 'workloads' }));
+    });
+    expect(sh('npm run synth').status).toBe(0);
+    const before = snapshot(path.join(project, 'cdktf.out'));
+    const leftovers = () => readdirSync(project).filter((f) => /^cdktf\.out\./.test(f));
+    // the terminal sends SIGINT to the whole foreground process group: npm, the cdktf CLI, the app
+    const child = spawn('npm', ['run', 'synth'], { cwd: project, env: { ...baseEnv, ORG_CONFIG: file }, detached: true, stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const interrupted = await new Promise<boolean>((resolve) => {
+      const poll = setInterval(() => {
+        if (leftovers().length === 0) return;
+        clearInterval(poll);
+        process.kill(-child.pid!, 'SIGINT');
+        resolve(true);
+      }, 10);
+      void exited.then(() => (clearInterval(poll), resolve(false)));
+    });
+    expect(interrupted).toBe(true); // the app was writing its scratch folder when Ctrl-C came
+    const { code, signal } = await exited;
+    expect(code === 130 || signal === 'SIGINT').toBe(true);
+    await new Promise((r) => setTimeout(r, 1000)); // the app may outlive npm by a moment
+    expect(leftovers()).toEqual([]);
+    const after = snapshot(path.join(project, 'cdktf.out'));
+    if (JSON.stringify(after) !== JSON.stringify(before)) {
+      const manifest = JSON.parse(readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
+      expect(Object.keys(manifest.stacks)).toHaveLength(63);
+    }
+  });
+
+
+  test('cdktf.out is a file, or ORG_GUARD_SYNTH_WORKERS is not a number: one message, exit 1, nothing touched', () => {
+    const out = path.join(project, 'cdktf.out');
+    renameSync(out, `${work}/saved.out`);
+    writeFileSync(out, 'notes\n');
+    try {
+      const run = sh('npm run synth');
+      expect(run.status).toBe(1);
+      expect(tagged(run)).toEqual([]);
+      expect(run.lines.filter((l) => l.includes('cdktf.out is a file'))).toEqual([
+        'cdktf.out is a file, not the output folder: move or delete it (synth writes the stacks into a folder of that name)',
+      ]);
+      expect(readFileSync(out, 'utf8')).toBe('notes\n');
+    } finally {
+      rmSync(out);
+      renameSync(`${work}/saved.out`, out);
+    }
+    const workers = sh('npm run synth', { ORG_GUARD_SYNTH_WORKERS: 'four' });
+    expect(workers.status).toBe(1);
+    expect(tagged(workers)).toEqual([]);
+    expect(workers.lines.filter((l) => l.includes('ORG_GUARD_SYNTH_WORKERS'))).toEqual([
+      'ORG_GUARD_SYNTH_WORKERS must be a whole number of synth processes (1 or more), got "four"; unset it to let synth choose',
+    ]);
+    expect(readdirSync(project).filter((f) => f.startsWith('cdktf.out'))).toEqual(['cdktf.out']);
   });
 
 

@@ -90,7 +90,9 @@ if (require.main === module) {
       stderr: (t) => process.stderr.write(t),
     });
   } catch (e) {
-    console.error(e instanceof ConfigError ? e.message : e);
+    // one line, never a stack trace (ORG_GUARD_DEBUG=1 adds it)
+    console.error(e instanceof ConfigError ? e.message : `addresses: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.ORG_GUARD_DEBUG === '1' && e instanceof Error && !(e instanceof ConfigError)) console.error(e.stack);
     process.exitCode = 2;
   }
 }

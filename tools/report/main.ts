@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
@@ -44,6 +44,8 @@ export function main(
   let configFile = configPathFromEnv(env);
   let outdir: string | undefined;
   let reportDir = 'reports';
+  // Paths are the user's, typed in the folder npm reports as INIT_CWD (npm runs the script from the project root).
+  const typedIn = env.INIT_CWD || process.cwd();
   let details: MarkdownOptions['details'] = 'all';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -56,9 +58,13 @@ export function main(
       if (a === '-h' || a === '--help') {
         io.stdout(`${USAGE}\n`);
         return 0;
-      } else if (a === '--config') configFile = path.resolve(next());
-      else if (a === '--out') outdir = path.resolve(next());
-      else if (a === '--report-dir') reportDir = next();
+      } else if (a === '--config') configFile = path.resolve(typedIn, next());
+      else if (a === '--out') outdir = path.resolve(typedIn, next());
+      else if (a === '--report-dir') {
+        const dir = path.resolve(typedIn, next());
+        const below = path.relative(process.cwd(), dir);
+        reportDir = below && !below.startsWith('..') && !path.isAbsolute(below) ? below : dir;
+      }
       else if (a === '--details') {
         const d = next();
         if (d !== 'all' && d !== 'gaps' && d !== 'none') throw new Error(`--details must be all, gaps or none, got "${d}"`);
@@ -70,6 +76,11 @@ export function main(
     }
   }
 
+  // Checked before the synth, which takes a while.
+  if (existsSync(reportDir) && !statSync(reportDir).isDirectory()) {
+    io.stderr(`report: --report-dir ${reportDir} is a file; the report is written into a folder (coverage.md, coverage.html)\n`);
+    return 2;
+  }
   let scratch: string | undefined;
   try {
     const config = loadConfig(configFile);
@@ -103,7 +114,10 @@ export function main(
       io.stderr(`report: ${e.message}\n`);
       return 1;
     }
-    throw e;
+    // anything else (a folder that cannot be written, ...) as one line, never a stack trace
+    io.stderr(`report: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (env.ORG_GUARD_DEBUG === '1' && e instanceof Error) io.stderr(`${e.stack}\n`);
+    return 1;
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
