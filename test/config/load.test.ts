@@ -221,11 +221,11 @@ describe('files people actually have', () => {
     expect(() => parseConfig(bundled().replace('{ name: workload-prod,', '{ <<: {ou: workloads}, <<: {email: a@example.com}, name: workload-prod,'))).not.toThrow();
   });
 
-  test('one big mapping is read in seconds: yaml\'s own duplicate check took minutes (it compares every key with every other)', () => {
+  // yaml's own duplicate check compares every key with every other (minutes for a map this size);
+  // the loader's own check is linear. Speed is not asserted here (no timed tests): only the result.
+  test('one big mapping is read, and gives its one real problem', () => {
     const extra = Array.from({ length: 40_000 }, (_, i) => `  k${i}: [a, b]`).join('\n');
-    const started = Date.now();
     expect(problemsOf(`${bundled()}\nextra:\n${extra}\n`)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^unknown key "extra"/) })]);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   test('a file far larger than any organization is refused before it is parsed', () => {
