@@ -73,13 +73,18 @@ export function asAws(
   for (const rc of plan.resource_changes) {
     const to = rename[rc.address];
     if (!to) continue;
-    rc.type = to.type;
-    rc.name = to.name;
-    rc.address = `${to.type}.${to.name}`;
-    rc.provider_name = 'registry.terraform.io/hashicorp/aws';
+    renameAsAws(rc, to);
     if (to.before && rc.change.before) rc.change.before = { ...rc.change.before, ...to.before };
   }
   return JSON.stringify(plan);
+}
+
+/** Gives a resource change of the plan an AWS resource's type, name and provider. */
+function renameAsAws(rc: { type: string; name: string; address: string; provider_name: string }, to: { type: string; name: string }): void {
+  rc.type = to.type;
+  rc.name = to.name;
+  rc.address = `${to.type}.${to.name}`;
+  rc.provider_name = 'registry.terraform.io/hashicorp/aws';
 }
 
 /**
@@ -92,10 +97,7 @@ export function hoistInput(planJson: string, rename: Record<string, { type: stri
   for (const rc of lists.flat()) {
     const to = rename[rc.address];
     if (!to) continue;
-    rc.type = to.type;
-    rc.name = to.name;
-    rc.address = `${to.type}.${to.name}`;
-    rc.provider_name = 'registry.terraform.io/hashicorp/aws';
+    renameAsAws(rc, to);
     const c = rc.change;
     c.before = c.before ? c.before.input ?? {} : null;
     c.after = c.after ? c.after.input ?? {} : null;
