@@ -122,21 +122,39 @@ async function synthAndSwap(build: (outdir: string) => App, outdir: string, scra
   }
 }
 
-/**
- * Scratch folders of a synth that was killed (`<outdir>.partial-<pid>`, `<outdir>.previous-<pid>` of a
- * process that no longer runs). A synth killed between its two renames left only `.previous`: that is
- * the last complete output, so it is put back.
- */
-function removeLeftovers(outdir: string): void {
+/** `<outdir>.partial-<pid>` and `<outdir>.previous-<pid>`: the scratch folders of a synth, running or killed. */
+function scratchFolders(outdir: string): { kind: 'partial' | 'previous'; pid: number; folder: string }[] {
   const dir = path.dirname(outdir);
   const prefix = `${path.basename(outdir)}.`;
-  for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
+  return (existsSync(dir) ? readdirSync(dir) : []).flatMap((entry) => {
     const m = entry.startsWith(prefix) ? /^(partial|previous)-(\d+)$/.exec(entry.slice(prefix.length)) : null;
-    if (!m || Number(m[2]) === process.pid || running(Number(m[2]))) continue;
-    const leftover = path.join(dir, entry);
-    if (m[1] === 'previous' && !existsSync(outdir)) renameSync(leftover, outdir);
-    else rmSync(leftover, { recursive: true, force: true });
+    return m ? [{ kind: m[1] as 'partial' | 'previous', pid: Number(m[2]), folder: path.join(dir, entry) }] : [];
+  });
+}
+
+/**
+ * Scratch folders of a synth that was killed (a process that no longer runs). A synth killed between its
+ * two renames left only `.previous`: that is the last complete output, so it is put back.
+ */
+function removeLeftovers(outdir: string): void {
+  for (const { kind, pid, folder } of scratchFolders(outdir)) {
+    if (pid === process.pid || running(pid)) continue;
+    if (kind === 'previous' && !existsSync(outdir)) renameSync(folder, outdir);
+    else rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * After Ctrl-C the cdktf CLI exits without waiting for the app, and the app handles the signal only when
+ * its synchronous build ends: wait for every synth still running on `outdir` to remove its scratch
+ * folder, so the prompt comes back with the output settled. Returns the folders still there at the deadline.
+ */
+export async function settleInterruptedSynth(outdir: string = outdirFromEnv(), timeoutMs = 120_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  const busy = () => scratchFolders(outdir).filter(({ pid }) => pid !== process.pid && running(pid));
+  while (busy().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  removeLeftovers(outdir);
+  return busy().map(({ folder }) => folder);
 }
 
 function running(pid: number): boolean {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { constants } from 'node:os';
 import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../config/load';
-import { SynthSetupError, checkOutdir, synthWorkersFromEnv } from '../synth';
+import { SynthSetupError, checkOutdir, settleInterruptedSynth, synthWorkersFromEnv } from '../synth';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
 
 /**
@@ -39,19 +39,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   });
   // Ctrl-C reaches the CLI (and Terraform) from the terminal itself: wait for them to stop cleanly
   // instead of dying first; a SIGTERM sent to this process alone is passed on.
-  const ignore = () => undefined;
-  const forward = () => child.kill('SIGTERM');
+  let interrupted = false;
+  const ignore = () => void (interrupted = true);
+  const forward = () => ((interrupted = true), child.kill('SIGTERM'));
   process.on('SIGINT', ignore).on('SIGTERM', forward);
-  return new Promise((resolve) => {
+  const code = await new Promise<number>((resolve) => {
     child.on('error', (e) => {
       console.error(`org-guard: cannot run the cdktf CLI: ${e.message}`);
       resolve(1);
     });
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', ignore).off('SIGTERM', forward);
-      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
-    });
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
+  if (interrupted) {
+    const outdir = path.resolve(env.CDKTF_OUTDIR || 'cdktf.out');
+    const stuck = await settleInterruptedSynth(outdir);
+    for (const folder of stuck) console.error(`org-guard: the interrupted synth still writes ${displayPath(folder, env)}; it is removed when that process ends or by the next synth`);
+  }
+  process.off('SIGINT', ignore).off('SIGTERM', forward);
+  return code;
 }
 
 if (require.main === module) {
