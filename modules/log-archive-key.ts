@@ -114,6 +114,10 @@ export function keyPolicyStatements(props: LogArchiveKeyProps): PolicyStatement[
       // encrypt statement (aws:SourceArn, the guide's best practice, and the CloudTrail encryption context the
       // data keys were made with), so it decrypts nothing but this trail's data.
       // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+      // AWS's sample has no condition; the two here still match with a Bucket Key: S3 only swaps its own
+      // aws:s3:arn for the bucket ARN and appends it to the caller's context, which keeps CloudTrail's
+      // aws:cloudtrail:arn (S3 guide, "Encryption context": https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context),
+      // and the same path carries the aws:SourceArn AWS's own encrypt statement conditions on.
       Sid: 'AllowCloudTrailToDecryptTrail',
       Effect: 'Allow',
       Principal: { Service: 'cloudtrail.amazonaws.com' },

@@ -15,7 +15,14 @@ export const DEFAULT_STANDARDS = [
   'cis-aws-foundations-benchmark/v/3.0.0',
 ] as const;
 
-/** Region-specific standard ARN, e.g. arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0. */
+/**
+ * Region-specific standard ARN, e.g. arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0.
+ * Every standard offered here has this form; only CIS v1.2.0 (not offered) is the global
+ * arn:aws:securityhub:::ruleset/... (provider docs, website/docs/r/securityhub_standards_subscription.html.markdown,
+ * "Currently available standards"; DescribeStandards output in hashicorp/terraform-provider-aws#29031 and #39780).
+ * CIS v5.0.0 follows the v1.4.0/v3.0.0 form; AWS's user guide lists v5.0.0 as supported
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html).
+ */
 export function standardArn(region: string, standard: string): string {
   return `arn:aws:securityhub:${region}::standards/${standard}`;
 }

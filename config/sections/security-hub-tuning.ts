@@ -118,9 +118,12 @@ export function ruleAccountIds(cfg: OrgConfig, rule: AutomationRuleConfig): stri
  * Config rule iam-password-policy, whose parameters are these names and types
  * (https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html); the provider's
  * example and acceptance test set IAM.7's RequireUppercaseCharacters/RequireLowercaseCharacters (bool) and
- * MaxPasswordAge (int). IAM.7 takes MaxPasswordAge of 1-90 days
- * (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-7): a longer baseline
- * expiry is not sent (the control then does not check expiry) and synth warns.
+ * MaxPasswordAge (int) (internal/service/securityhub/configuration_policy_test.go,
+ * website/docs/r/securityhub_configuration_policy.html.markdown). IAM.7 takes MaxPasswordAge of at most 90
+ * days (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-7): a longer baseline
+ * expiry is not sent (the control then does not check expiry) and synth warns. Not verified against a stored
+ * copy of that page: the lower bounds of MaxPasswordAge, MinimumPasswordLength and PasswordReusePrevention;
+ * the baseline's own bounds (length 14-128, reuse 24) are the CIS values.
  */
 export const IAM7_MAX_PASSWORD_AGE = 90;
 

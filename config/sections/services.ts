@@ -8,7 +8,7 @@ import { accessAnalyzerArchiveRules, internalAccessAnalyzer } from './access-ana
 export const REGIONAL_SERVICES = ['guardDuty', 'securityHub', 'detective', 'inspector', 'macie', 'accessAnalyzer'] as const;
 export type RegionalService = (typeof REGIONAL_SERVICES)[number];
 
-/** Security Hub standards a configuration policy may enable (region-specific ARNs). */
+/** Security Hub standards a configuration policy may enable (region-specific ARNs: modules/security-hub.ts standardArn has the evidence). */
 export const SECURITY_HUB_STANDARDS = [
   'aws-foundational-security-best-practices/v/1.0.0',
   'cis-aws-foundations-benchmark/v/3.0.0',

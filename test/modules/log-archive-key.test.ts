@@ -51,6 +51,9 @@ describe('LogArchiveKey', () => {
     expect(decrypt({ 'aws:SourceArn': TRAIL })).toBe('ImplicitDeny');
     const other = 'arn:aws:cloudtrail:eu-west-1:999999999999:trail/x';
     expect(decrypt({ 'kms:EncryptionContext:aws:cloudtrail:arn': other, 'aws:SourceArn': other })).toBe('ImplicitDeny');
+    // With a Bucket Key S3 appends aws:s3:arn = the bucket ARN to the caller's context and keeps CloudTrail's
+    // aws:cloudtrail:arn (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context).
+    expect(decrypt({ ...ctContext, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::org-guard-logs' })).toBe('Allow');
   });
 
   test('the management account gets metadata only, no decrypt (AWS asks decrypt of the CloudTrail service, not of the trail owner)', () => {
