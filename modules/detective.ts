@@ -12,6 +12,8 @@ export const DETECTIVE_GRAPH_PARAMETER = '/org-guard/detective/graph-arn';
 
 export interface DetectiveOrganizationProps {
   region: string;
+  /** Only the admin's own behavior graph: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  adminAccountOnly?: boolean;
 }
 
 /**
@@ -21,13 +23,14 @@ export interface DetectiveOrganizationProps {
  */
 export class DetectiveOrganization extends Construct {
   readonly graph: DetectiveGraph;
-  readonly organizationConfiguration: DetectiveOrganizationConfiguration;
-  readonly graphArnParameter: SsmParameter;
+  readonly organizationConfiguration?: DetectiveOrganizationConfiguration;
+  readonly graphArnParameter?: SsmParameter;
 
   constructor(scope: Construct, id: string, props: DetectiveOrganizationProps) {
     super(scope, id);
     const { region } = props;
     this.graph = new DetectiveGraph(this, 'graph', { region, lifecycle: { preventDestroy: true } });
+    if (props.adminAccountOnly) return;
     this.organizationConfiguration = new DetectiveOrganizationConfiguration(this, 'organization-configuration', {
       region,
       graphArn: this.graph.graphArn,

@@ -38,6 +38,8 @@ export interface GuardDutyOrganizationProps {
    * lookup instead of creating a second one (CreateDetector fails). Default true.
    */
   adoptExistingDetector?: boolean;
+  /** Only the admin's own detector: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  adminAccountOnly?: boolean;
 }
 
 interface Feature {
@@ -88,7 +90,7 @@ export function guardDutyFeatures(p: GuardDutyProtection = {}): Feature[] {
  */
 export class GuardDutyOrganization extends Construct {
   readonly detector: GuarddutyDetector;
-  readonly organizationConfiguration: GuarddutyOrganizationConfiguration;
+  readonly organizationConfiguration?: GuarddutyOrganizationConfiguration;
 
   constructor(scope: Construct, id: string, props: GuardDutyOrganizationProps) {
     super(scope, id);
@@ -105,6 +107,7 @@ export class GuardDutyOrganization extends Construct {
       // `@region` selects the region of a v6 import; the id is known at plan time from the lookup.
       this.detector.importFrom(`${existing.id}@${region}`);
     }
+    if (props.adminAccountOnly) return;
     const detectorId = this.detector.id;
 
     const features = guardDutyFeatures(props.protection);
@@ -118,12 +121,13 @@ export class GuardDutyOrganization extends Construct {
       });
     }
 
-    this.organizationConfiguration = new GuarddutyOrganizationConfiguration(this, 'organization-configuration', {
+    const organizationConfiguration = new GuarddutyOrganizationConfiguration(this, 'organization-configuration', {
       region,
       detectorId,
       autoEnableOrganizationMembers: 'ALL',
       dependsOn: [this.detector],
     });
+    this.organizationConfiguration = organizationConfiguration;
 
     for (const f of features) {
       const additionalConfiguration = f.additional?.map((a) => ({ name: a.name, autoEnable: a.enabled ? 'ALL' : 'NONE' }));
@@ -146,7 +150,7 @@ export class GuardDutyOrganization extends Construct {
         name: f.name,
         autoEnable: f.enabled ? 'ALL' : 'NONE',
         additionalConfiguration,
-        dependsOn: [this.organizationConfiguration],
+        dependsOn: [organizationConfiguration],
         // A plain address: cdktf would write the token "${terraform_data.x}", which Terraform rejects here.
         lifecycle: wanted
           ? { ignoreChanges: ['additional_configuration'], replaceTriggeredBy: [`${wanted.terraformResourceType}.${wanted.friendlyUniqueId}`] }

@@ -34,6 +34,8 @@ export interface InspectorOrganizationProps {
    * until a source-provider (GitHub/GitLab) integration exists, which is created outside Terraform.
    */
   codeRepository?: boolean;
+  /** Only the admin's own enabler: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  adminAccountOnly?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface InspectorOrganizationProps {
  */
 export class InspectorOrganization extends Construct {
   readonly enabler: Inspector2Enabler;
-  readonly organizationConfiguration: Inspector2OrganizationConfiguration;
+  readonly organizationConfiguration?: Inspector2OrganizationConfiguration;
 
   constructor(scope: Construct, id: string, props: InspectorOrganizationProps) {
     super(scope, id);
@@ -54,6 +56,7 @@ export class InspectorOrganization extends Construct {
       resourceTypes: inspectorResourceTypes(s),
       timeouts: INSPECTOR_TIMEOUTS,
     });
+    if (props.adminAccountOnly) return;
     this.organizationConfiguration = new Inspector2OrganizationConfiguration(this, 'organization-configuration', {
       region,
       autoEnable: {

@@ -11,6 +11,8 @@ export interface MacieOrganizationProps {
    * session is adopted with an import block instead of being created.
    */
   adminAccountId?: string;
+  /** Only the admin's own Macie session: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  adminAccountOnly?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface MacieOrganizationProps {
  */
 export class MacieOrganization extends Construct {
   readonly account: Macie2Account;
-  readonly organizationConfiguration: Macie2OrganizationConfiguration;
+  readonly organizationConfiguration?: Macie2OrganizationConfiguration;
 
   constructor(scope: Construct, id: string, props: MacieOrganizationProps) {
     super(scope, id);
@@ -35,6 +37,7 @@ export class MacieOrganization extends Construct {
     });
     // The resource id is the account id; `@region` selects the region of a v6 import.
     if (props.adminAccountId) this.account.importFrom(`${props.adminAccountId}@${region}`);
+    if (props.adminAccountOnly) return;
     this.organizationConfiguration = new Macie2OrganizationConfiguration(this, 'organization-configuration', {
       region,
       autoEnable: true,

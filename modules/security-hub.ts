@@ -68,6 +68,8 @@ export interface SecurityHubCentralConfigurationProps {
   /** Custom control parameters: { control id: { parameter: typed value } }. */
   controlParameters?: Record<string, Record<string, ParameterValue>>;
   policyName?: string;
+  /** Only the admin's own hub: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  adminAccountOnly?: boolean;
 }
 
 /**
@@ -77,10 +79,10 @@ export interface SecurityHubCentralConfigurationProps {
  */
 export class SecurityHubCentralConfiguration extends Construct {
   readonly account: SecurityhubAccount;
-  readonly aggregator: SecurityhubFindingAggregator;
-  readonly organizationConfiguration: SecurityhubOrganizationConfiguration;
-  readonly policy: SecurityhubConfigurationPolicy;
-  readonly association: SecurityhubConfigurationPolicyAssociation;
+  readonly aggregator?: SecurityhubFindingAggregator;
+  readonly organizationConfiguration?: SecurityhubOrganizationConfiguration;
+  readonly policy?: SecurityhubConfigurationPolicy;
+  readonly association?: SecurityhubConfigurationPolicyAssociation;
 
   constructor(scope: Construct, id: string, props: SecurityHubCentralConfigurationProps) {
     super(scope, id);
@@ -96,27 +98,28 @@ export class SecurityHubCentralConfiguration extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.account.importFrom(props.adminAccountId);
+    if (props.adminAccountOnly) return;
 
     const linked = props.linkedRegions.filter((r) => r !== region);
-    this.aggregator = new SecurityhubFindingAggregator(this, 'finding-aggregator', {
+    const aggregator = this.aggregator = new SecurityhubFindingAggregator(this, 'finding-aggregator', {
       region,
       linkingMode: linked.length > 0 ? 'SPECIFIED_REGIONS' : 'NO_REGIONS',
       specifiedRegions: linked.length > 0 ? [...linked] : undefined,
       dependsOn: [this.account],
     });
 
-    this.organizationConfiguration = new SecurityhubOrganizationConfiguration(this, 'organization-configuration', {
+    const organizationConfiguration = this.organizationConfiguration = new SecurityhubOrganizationConfiguration(this, 'organization-configuration', {
       region,
       autoEnable: false,
       autoEnableStandards: 'NONE',
       organizationConfiguration: { configurationType: 'CENTRAL' },
       timeouts: { create: '20m', update: '20m', delete: '20m' },
-      dependsOn: [this.aggregator],
+      dependsOn: [aggregator],
       lifecycle: { preventDestroy: true },
     });
 
     const standards = props.standards ?? DEFAULT_STANDARDS;
-    this.policy = new SecurityhubConfigurationPolicy(this, 'configuration-policy', {
+    const policy = this.policy = new SecurityhubConfigurationPolicy(this, 'configuration-policy', {
       region,
       name: props.policyName ?? 'org-guard',
       description: 'org-guard: security standards for every account and linked region',
@@ -131,7 +134,7 @@ export class SecurityHubCentralConfiguration extends Construct {
             : undefined,
         },
       },
-      dependsOn: [this.organizationConfiguration],
+      dependsOn: [organizationConfiguration],
       lifecycle: { preventDestroy: true },
     });
 
@@ -147,7 +150,7 @@ export class SecurityHubCentralConfiguration extends Construct {
     // shows in plans. README: "Security Hub association failed" for the recovery.
     this.association = new SecurityhubConfigurationPolicyAssociation(this, 'root-association', {
       region,
-      policyId: this.policy.id,
+      policyId: policy.id,
       targetId,
       timeouts: { create: SECURITY_HUB_ASSOCIATION_WAIT, update: SECURITY_HUB_ASSOCIATION_WAIT },
     });

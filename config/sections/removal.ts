@@ -55,6 +55,32 @@ export function delegatedAdminRegions(cfg: OrgConfig, service: RegionalService):
   return [...new Set(regions)];
 }
 
+/**
+ * Regions where the security stack keeps only the administrator's own service resource (GuardDuty
+ * detector, Detective graph, Inspector enabler, Macie session, Security Hub hub) while the registration
+ * is kept: AWS refuses to remove it while the account is still the delegated administrator with
+ * members, and the member stacks (deployed after security) still hold memberships. It goes in the
+ * deploy that deregisters (management applies first). ADMIN_ACCOUNT_ONLY evidence:
+ * - GuardDuty DeleteDetector: "cannot delete detector while it has invited or associated members"
+ *   (internal/service/guardduty/detector.go resourceDetectorDelete); organization members cannot be
+ *   disassociated while auto-enable is ALL (API_DisassociateMembers.html), and must be disassociated and
+ *   deleted before the administrator is removed (guardduty/latest/ug/change-guardduty-delegated-admin.html).
+ * - Security Hub DisableSecurityHub: "You can't disable Security Hub in an account that is currently the
+ *   Security Hub administrator" (securityhub/1.0/APIReference/API_DisableSecurityHub.html).
+ * - Inspector: "The Organization Administrator Account cannot be deleted while there are associated member
+ *   accounts" (internal/service/inspector2/enabler.go resourceEnablerDelete); removing the administrator
+ *   leaves it standalone (inspector/latest/user/remove-delegated-admin.html), and standalone accounts can
+ *   deactivate at any time (inspector/latest/user/deactivating-best-practices.html).
+ * - Macie: an administrator "must remove all member accounts" before suspending (macie/latest/APIReference/macie.html);
+ *   the provider's DisableMacie disassociates nothing (internal/service/macie2/account.go).
+ * - Detective: removing the administrator deletes the organization behavior graph
+ *   (detective/latest/APIReference/API_DisableOrganizationAdminAccount.html), after the members left it.
+ */
+export function adminAccountOnlyRegions(cfg: OrgConfig, service: RegionalService): string[] {
+  const running = new Set(serviceRegions(cfg, service));
+  return delegatedAdminRegions(cfg, service).filter((r) => !running.has(r));
+}
+
 export function removalWarnings(cfg: OrgConfig): string[] {
   const kept = cfg.removal.keepDelegatedAdmins;
   const what = [
@@ -64,7 +90,8 @@ export function removalWarnings(cfg: OrgConfig): string[] {
   if (what.length === 0) return [];
   return [
     `removal.keepDelegatedAdmins keeps the delegated administrators of ${what.join(', ')}: deploy every stack (npm run deploy -- '*'), ` +
-      'then empty removal.keepDelegatedAdmins and deploy management to deregister them (plan review blocks the deregistration until you allow it)',
+      'then empty removal.keepDelegatedAdmins and deploy management to deregister them, then security to remove its own service resources ' +
+      '(README "Taking things away"; GuardDuty members first; plan review blocks these deletions until you allow them)',
   ];
 }
 

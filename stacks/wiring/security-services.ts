@@ -2,7 +2,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { MemberAccount } from '../../config/schema';
 import { enrolsFromOwnStack, serviceRegions } from '../../config/sections/services';
-import { delegatedAdminRegions, organizationsDelegatedPrincipals } from '../../config/sections/removal';
+import { adminAccountOnlyRegions, delegatedAdminRegions, organizationsDelegatedPrincipals } from '../../config/sections/removal';
 import { adoptedDelegatedAdmins } from '../../config/sections/delegated-admins-in-use';
 import { Organization } from '../../modules/organization';
 import { enabledPolicyTypes, resourceSharingNeeded } from './organization';
@@ -90,6 +90,13 @@ export function addSecurityServices(stack: AccountStack): void {
       threatIntelLists: s.guardDuty.threatIntelLists,
     });
   }
+  // While a registration is kept (removal.keepDelegatedAdmins), the admin's own resource stays: AWS refuses
+  // to remove it while the account is the administrator (config/sections/removal.ts, adminAccountOnlyRegions).
+  for (const region of adminAccountOnlyRegions(cfg, 'guardDuty')) {
+    new GuardDutyOrganization(stack, `guardduty-${region}`, {
+      region, findingPublishingFrequency: s.guardDuty.findingPublishingFrequency, adminAccountOnly: true,
+    });
+  }
 
   // Enrolling an existing account needs the admin set up first in that service and region.
   const adminReady: ITerraformDependable[] = [];
@@ -99,12 +106,20 @@ export function addSecurityServices(stack: AccountStack): void {
     graphArns[region] = detective.graph.graphArn;
     adminReady.push(detective.graph);
   }
+  for (const region of adminAccountOnlyRegions(cfg, 'detective')) {
+    new DetectiveOrganization(stack, `detective-${region}`, { region, adminAccountOnly: true });
+  }
 
   for (const region of serviceRegions(cfg, 'inspector')) {
     const inspector = new InspectorOrganization(stack, `inspector-${region}`, {
       region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes, codeRepository: s.inspector.codeSecurity.autoEnable,
     });
     adminReady.push(inspector.enabler);
+  }
+  for (const region of adminAccountOnlyRegions(cfg, 'inspector')) {
+    new InspectorOrganization(stack, `inspector-${region}`, {
+      region, adminAccountId: securityId, scanTypes: s.inspector.scanTypes, adminAccountOnly: true,
+    });
   }
 
   for (const region of serviceRegions(cfg, 'macie')) {
@@ -114,6 +129,11 @@ export function addSecurityServices(stack: AccountStack): void {
       adminAccountId: securityId,
     });
     adminReady.push(macie.account);
+  }
+  for (const region of adminAccountOnlyRegions(cfg, 'macie')) {
+    new MacieOrganization(stack, `macie-${region}`, {
+      region, findingPublishingFrequency: s.macie.findingPublishingFrequency, adminAccountId: securityId, adminAccountOnly: true,
+    });
   }
 
   // The management and log-archive accounts deploy before this stack, so their enrolment cannot sit in
@@ -181,6 +201,10 @@ export function addSecurityServices(stack: AccountStack): void {
         })),
       });
     }
+  } else if (delegatedAdminRegions(cfg, 'securityHub').length > 0) {
+    new SecurityHubCentralConfiguration(stack, 'securityhub', {
+      homeRegion: home, linkedRegions: [], adminAccountId: securityId, adminAccountOnly: true,
+    });
   }
 }
 

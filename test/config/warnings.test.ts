@@ -25,7 +25,7 @@ describe('configWarnings', () => {
     input.services = { macie: { enabled: false } };
     input.removal = { keepDelegatedAdmins: { services: ['macie'] } };
     const warning = configWarnings(configOf(input)).find((w) => w.startsWith('removal.'));
-    expect(warning).toMatch(/deploy every stack \(npm run deploy -- '\*'\), then empty removal.keepDelegatedAdmins and deploy management/);
+    expect(warning).toMatch(/deploy every stack \(npm run deploy -- '\*'\), then empty removal.keepDelegatedAdmins and deploy management to deregister them, then security to remove its own service resources/);
   });
 
   test('switched-off features do not warn', () => {

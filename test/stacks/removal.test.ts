@@ -41,6 +41,24 @@ const ADMIN_TYPES: Record<string, string> = {
   aws_macie2_organization_admin_account: 'macie',
 };
 
+// The administrator's own service resource, in the security stack. AWS refuses to remove it while the
+// account is still the delegated administrator (evidence next to adminAccountOnlyRegions in
+// config/sections/removal.ts): GuardDuty DeleteDetector "cannot delete detector while it has invited or
+// associated members" (internal/service/guardduty/detector.go); DisableSecurityHub "You can't disable Security
+// Hub in an account that is currently the Security Hub administrator" (API_DisableSecurityHub.html); Inspector
+// "The Organization Administrator Account cannot be deleted while there are associated member accounts"
+// (internal/service/inspector2/enabler.go); Macie administrators must remove their members first
+// (macie/latest/APIReference/macie.html); Detective deletes the organization graph itself when the administrator
+// is removed (API_DisableOrganizationAdminAccount.html). So it may only go once its registration has gone,
+// and the security stack applies before the member stacks drop their memberships.
+const ADMIN_OWN: Record<string, string> = {
+  aws_guardduty_detector: 'guardDuty',
+  aws_securityhub_account: 'securityHub',
+  aws_detective_graph: 'detective',
+  aws_inspector2_enabler: 'inspector',
+  aws_macie2_account: 'macie',
+};
+
 type Org = Record<string, TfJson>;
 
 /** `service@region` of every delegated-admin registration of the management stack. */
@@ -74,6 +92,18 @@ function adminOnly(org: Org): { stack: string; address: string; needs: string }[
         : []));
 }
 
+/** The security account's own service resources (not the enablers of the accounts it enrols). */
+function adminOwn(org: Org): { address: string; needs: string; body: any }[] {
+  const security = org.security.provider!.aws.find((p: any) => !p.alias).allowed_account_ids[0];
+  const home = org.management.provider!.aws.find((p: any) => !p.alias).region;
+  return Object.entries(org.security.resource ?? {}).flatMap(([type, byName]) =>
+    ADMIN_OWN[type]
+      ? Object.entries<any>(byName)
+        .filter(([, body]) => type !== 'aws_inspector2_enabler' || JSON.stringify(body.account_ids) === JSON.stringify([security]))
+        .map(([name, body]) => ({ address: `${type}.${name}`, needs: `${ADMIN_OWN[type]}@${body.region ?? home}`, body }))
+      : []);
+}
+
 /**
  * One `cdktf deploy '*'` from `before` to `after`: management applies first, so every create and every
  * delete in the security and member stacks runs against the registrations of `after`.
@@ -81,7 +111,12 @@ function adminOnly(org: Org): { stack: string; address: string; needs: string }[
 function deployProblems(before: Org, after: Org): string[] {
   const admins = registrations(after);
   const touched = [...adminOnly(before), ...adminOnly(after)];
-  return [...new Set(touched.filter((r) => !admins.has(r.needs)).map((r) => `${r.stack}: ${r.address} needs the ${r.needs} administrator`))];
+  const kept = new Set(adminOwn(after).map((r) => r.address));
+  const ownDeleted = adminOwn(before).filter((r) => !kept.has(r.address) && admins.has(r.needs));
+  return [...new Set([
+    ...touched.filter((r) => !admins.has(r.needs)).map((r) => `${r.stack}: ${r.address} needs the ${r.needs} administrator`),
+    ...ownDeleted.map((r) => `security: ${r.address} is deleted while the account is still the ${r.needs} administrator`),
+  ])];
 }
 
 const fullInput = (): Record<string, any> =>
@@ -128,6 +163,42 @@ describe('taking things away in one ordinary deploy', () => {
     });
   });
 
+  const own = (org: Org, service: string) => adminOwn(org).filter((r) => r.needs.startsWith(`${service}@`));
+
+  describe.each(['guardDuty', 'securityHub', 'detective', 'inspector', 'macie'])('switching %s off', (service) => {
+    const off = fullInput();
+    off.services = { ...off.services, [service]: { ...off.services?.[service], enabled: false } };
+    const step1 = structuredClone(off);
+    step1.removal = { keepDelegatedAdmins: { services: [service] } };
+
+    test('the deploy that keeps the registration keeps the admin\'s own resource, unchanged', () => {
+      const kept = synthOrg(configOf(step1));
+      expect(own(start, service).length).toBeGreaterThan(0);
+      expect(own(kept, service)).toEqual(own(start, service));
+      expect(adminOnly(kept).filter((r) => r.needs.startsWith(`${service}@`))).toEqual([]);
+      expect(deployProblems(start, kept)).toEqual([]);
+    });
+
+    test('the deploy that deregisters (management first) then deletes it', () => {
+      const kept = synthOrg(configOf(step1));
+      const done = synthOrg(configOf(off));
+      expect(own(done, service)).toEqual([]);
+      expect(deployProblems(kept, done)).toEqual([]);
+    });
+
+    test('deleting it in the keeping deploy is what AWS refuses', () => {
+      const kept = synthOrg(configOf(step1));
+      const withoutOwn = structuredClone(kept);
+      for (const r of own(kept, service)) {
+        const [type, name] = r.address.split('.');
+        delete withoutOwn.security.resource![type][name];
+      }
+      expect(deployProblems(start, withoutOwn)).toEqual(expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^security: .* is deleted while the account is still the ${service}@`)),
+      ]));
+    });
+  });
+
   // Keeping a registration must not add one: designating a delegated administrator in a region is a
   // change of its own (designating the GuardDuty administrator creates a detector in that account if it
   // has none, org-guard design reference, "GuardDuty"), and the next deploy would take it away again through a
@@ -161,10 +232,14 @@ describe('taking things away in one ordinary deploy', () => {
       const kept = synthOrg(configOf(step1));
       expect(deployProblems(start, kept)).toEqual([]);
       expect(adminOnly(kept).filter((r) => r.needs.endsWith('@eu-west-1'))).toEqual([]);
+      const ownThere = (org: Org) => adminOwn(org).filter((r) => r.needs.endsWith('@eu-west-1'));
+      expect(ownThere(kept).map((r) => r.needs).sort()).toEqual(['detective@eu-west-1', 'guardDuty@eu-west-1', 'inspector@eu-west-1', 'macie@eu-west-1']);
+      expect(ownThere(kept)).toEqual(ownThere(start));
 
       const done = synthOrg(configOf(out));
       expect(deployProblems(kept, done)).toEqual([]);
       expect([...registrations(done)].filter((r) => r.endsWith('@eu-west-1'))).toEqual([]);
+      expect(ownThere(done)).toEqual([]);
     });
   });
 
