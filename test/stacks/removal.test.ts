@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { buildApp } from '../../app';
-import { configOf, synthOrg, type TfJson } from '../helpers';
+import { configOf, resourcesOf, synthOrg, type TfJson } from '../helpers';
+import { evaluate, type Policy } from '../policy-eval';
+import { protectionFor, removedEntries } from '../../tools/plan-review/protected-resources';
 import { problemsFor, expectProblem } from '../config/section-problems';
 
 // Taking a service or a region away, walked as `cdktf deploy '*'` applies it: management first (its
@@ -266,5 +268,122 @@ describe('removal config', () => {
   test('unknown services are named with the allowed list', () => {
     expectProblem(problemsFor((c) => { c.removal = { keepDelegatedAdmins: { services: ['guarduty'] } }; }),
       'removal.keepDelegatedAdmins.services[0]', /unknown service "guarduty"; allowed: guardDuty/);
+  });
+});
+
+/**
+ * What `npm run plan-review` blocks in each stack's plan from `before` to `after`: deletes of protected types
+ * and removed entries of protected attributes (tools/plan-review/protected-resources.ts), as type names.
+ */
+function reviewBlocks(before: Org, after: Org): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const [stack, tf] of Object.entries(before)) {
+    for (const [type, byName] of Object.entries<any>(tf.resource ?? {})) {
+      for (const [name, body] of Object.entries<any>(byName)) {
+        const change = { stack, address: `${type}.${name}`, type, before: body };
+        const now = after[stack]?.resource?.[type]?.[name];
+        const blocked = now === undefined
+          ? protectionFor(change) !== undefined
+          : removedEntries({ ...change, after: now, afterUnknown: {} }).length > 0;
+        if (blocked) (out[stack] ??= new Set()).add(type);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([s, types]) => [s, [...types].sort()]));
+}
+
+describe('the runbook "Turning a service off" as plan review sees it', () => {
+  const start = synthOrg(configOf(fullInput()));
+  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Taking things away'), readme.indexOf('### Offboarding a member account'));
+
+  const steps = (service: string) => {
+    const off = fullInput();
+    off.services = { ...off.services, [service]: { ...off.services?.[service], enabled: false } };
+    const step2 = structuredClone(off);
+    step2.removal = { keepDelegatedAdmins: { services: [service] } };
+    const kept = synthOrg(configOf(step2));
+    return { step2: reviewBlocks(start, kept), step4: reviewBlocks(kept, synthOrg(configOf(off))) };
+  };
+
+  // Step 4's security plan also deletes the Detective graph in the synth, but management's deregistration
+  // already deleted it (DisableOrganizationAdminAccount "deletes the organization behavior graph",
+  // https://docs.aws.amazon.com/detective/latest/APIReference/API_DisableOrganizationAdminAccount.html).
+  test.each([
+    ['guardDuty', {}, { management: ['aws_guardduty_organization_admin_account'], security: ['aws_guardduty_detector'] }],
+    ['securityHub', {
+      security: ['aws_securityhub_configuration_policy', 'aws_securityhub_configuration_policy_association',
+        'aws_securityhub_finding_aggregator', 'aws_securityhub_organization_configuration'],
+    }, { management: ['aws_securityhub_organization_admin_account'] }],
+    ['detective', {}, { management: ['aws_detective_organization_admin_account'], security: ['aws_detective_graph'] }],
+    ['inspector', {}, { management: ['aws_inspector2_delegated_admin_account'] }],
+    ['macie', {}, { management: ['aws_macie2_organization_admin_account'] }],
+  ])('%s: step 2 and step 4 block exactly these plans', (service, step2, step4) => {
+    expect(steps(service)).toEqual({ step2, step4 });
+  });
+
+  test('the README says which plans are blocked: Security Hub in step 2, management and GuardDuty in step 4', () => {
+    expect(section).toMatch(/Security Hub only: plan review blocks this security plan/);
+    expect(section).toMatch(/Plan review blocks the management plan \(delegated-admin\s+registrations are protected\) and, for GuardDuty, the security plan/);
+    expect(section).not.toMatch(/Plan review blocks both plans/);
+  });
+
+  // AWS: before central configuration stops, "disassociate your accounts and OUs" and "delete existing configuration
+  // policies" (https://docs.aws.amazon.com/securityhub/latest/userguide/stop-central-configuration.html); the provider's
+  // delete of the organization configuration is that stop (UpdateOrganizationConfiguration LOCAL,
+  // internal/service/securityhub/organization_configuration.go resourceOrganizationConfigurationDelete), and the
+  // aggregator may go only after it. Terraform destroys in reverse dependency order, so step 2 runs them in that order.
+  test('Security Hub step 2 deletes association, policy, organization configuration, aggregator, in that order', () => {
+    const r = start.security.resource as Record<string, Record<string, any>>;
+    const one = (type: string) => { const [[name, body]] = Object.entries(r[type]); return { ref: `${type}.${name}`, body }; };
+    const association = one('aws_securityhub_configuration_policy_association');
+    const policy = one('aws_securityhub_configuration_policy');
+    const orgConfig = one('aws_securityhub_organization_configuration');
+    const aggregator = one('aws_securityhub_finding_aggregator');
+    expect(association.body.policy_id).toBe(`\${${policy.ref}.id}`);
+    expect(policy.body.depends_on).toContain(orgConfig.ref);
+    expect(orgConfig.body.depends_on).toContain(aggregator.ref);
+  });
+
+  // The guardrails deny the calls of the runbook's CLI steps to every principal but the exempt roles
+  // (modules/guardrails.ts PROTECTED_ACTIONS; SCPs apply to the security account, only the management account is
+  // out of their reach: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+  // So "the security account's credentials" fail unless they are the deployment role.
+  test('the CLI steps are denied by the guardrails except to the deployment role, and the README says so', () => {
+    const cfg = configOf(fullInput());
+    const docs = resourcesOf(start.management, 'aws_organizations_policy')
+      .filter(([, p]) => p.type === 'SERVICE_CONTROL_POLICY').map(([, p]) => JSON.parse(p.content) as Policy);
+    const security = cfg.accounts.security.id;
+    const denied = (arn: string, action: string) => docs.some((d) => evaluate(d, {
+      principal: { arn }, action, context: { 'aws:RequestedRegion': cfg.organization.homeRegion },
+    }) === 'ExplicitDeny');
+    const pascal = (verb: string) => verb.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+    const calls = [...section.matchAll(/aws (guardduty|macie2|securityhub) ([a-z-]+)/g)].map(([, svc, verb]) => `${svc}:${pascal(verb)}`);
+    const guarded = [...new Set(calls)].filter((a) => denied(`arn:aws:iam::${security}:role/Admin`, a));
+    expect(guarded.sort()).toEqual([
+      'guardduty:DeleteDetector', 'guardduty:DeleteMembers', 'guardduty:DisassociateMembers', 'guardduty:UpdateOrganizationConfiguration',
+      'macie2:DisableMacie', 'securityhub:DisableSecurityHub',
+    ]);
+    for (const a of guarded) expect(denied(`arn:aws:iam::${security}:role/${cfg.deployment.roleName}`, a)).toBe(false);
+    expect(section).toMatch(/As the deployment role in the security account \(`deployment.roleName`/);
+    expect(section).toMatch(/run as the deployment role \(`deployment.roleName`\) in that account and region/);
+  });
+
+  // Left enabled, and billed, once org-guard lets go (sources in the README section).
+  test('the README names what stays enabled: GuardDuty, Macie and Security Hub, not Inspector', () => {
+    expect(section).toMatch(/\*\*Macie\*\*: in every former member, standalone/);
+    expect(section).toMatch(/\*\*Security Hub\*\*: in every account \(security included\) and every linked region/);
+    expect(section).toMatch(/Inspector does not stay/);
+    // Inspector: the member stacks' enablers hold only the member's id, so their delete disables it there
+    // (internal/service/inspector2/enabler.go resourceEnablerDelete: Disable for the ids that are not the caller's).
+    const kept = fullInput();
+    kept.services.inspector = { ...kept.services.inspector, enabled: false };
+    kept.removal = { keepDelegatedAdmins: { services: ['inspector'] } };
+    const after = synthOrg(configOf(kept));
+    const member = kept.accounts.members[0];
+    const enablers = (tf: TfJson) => resourcesOf(tf, 'aws_inspector2_enabler').map(([, b]) => b.account_ids);
+    expect(enablers(start[member.name]).length).toBeGreaterThan(0);
+    expect(enablers(start[member.name]).every((ids: string[]) => JSON.stringify(ids) === JSON.stringify([member.id]))).toBe(true);
+    expect(enablers(after[member.name])).toEqual([]);
   });
 });
