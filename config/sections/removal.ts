@@ -67,10 +67,12 @@ export function delegatedAdminRegions(cfg: OrgConfig, service: RegionalService):
  *   deleted before the administrator is removed (guardduty/latest/ug/change-guardduty-delegated-admin.html).
  * - Security Hub DisableSecurityHub: "You can't disable Security Hub in an account that is currently the
  *   Security Hub administrator" (securityhub/1.0/APIReference/API_DisableSecurityHub.html).
- * - Inspector: "The Organization Administrator Account cannot be deleted while there are associated member
- *   accounts" (internal/service/inspector2/enabler.go resourceEnablerDelete); removing the administrator
- *   leaves it standalone (inspector/latest/user/remove-delegated-admin.html), and standalone accounts can
- *   deactivate at any time (inspector/latest/user/deactivating-best-practices.html).
+ * - Inspector: no AWS page found says what Disable does for an administrator with members; the provider,
+ *   given an enabler that mixes the administrator and members, disables only the members and warns "The
+ *   Organization Administrator Account cannot be deleted while there are associated member accounts"
+ *   (internal/service/inspector2/enabler.go resourceEnablerDelete). Removing the administrator leaves it
+ *   standalone (inspector/latest/user/remove-delegated-admin.html), and standalone accounts can deactivate
+ *   at any time (inspector/latest/user/deactivating-best-practices.html): after deregistration is safe.
  * - Macie: an administrator "must remove all member accounts" before suspending (macie/latest/APIReference/macie.html);
  *   the provider's DisableMacie disassociates nothing (internal/service/macie2/account.go).
  * - Detective: removing the administrator deletes the organization behavior graph

@@ -47,9 +47,9 @@ const ADMIN_TYPES: Record<string, string> = {
 // account is still the delegated administrator (evidence next to adminAccountOnlyRegions in
 // config/sections/removal.ts): GuardDuty DeleteDetector "cannot delete detector while it has invited or
 // associated members" (internal/service/guardduty/detector.go); DisableSecurityHub "You can't disable Security
-// Hub in an account that is currently the Security Hub administrator" (API_DisableSecurityHub.html); Inspector
-// "The Organization Administrator Account cannot be deleted while there are associated member accounts"
-// (internal/service/inspector2/enabler.go); Macie administrators must remove their members first
+// Hub in an account that is currently the Security Hub administrator" (API_DisableSecurityHub.html); Inspector's
+// provider disables only the members of a mixed enabler, warning "The Organization Administrator Account cannot
+// be deleted while there are associated member accounts" (internal/service/inspector2/enabler.go); Macie administrators must remove their members first
 // (macie/latest/APIReference/macie.html); Detective deletes the organization graph itself when the administrator
 // is removed (API_DisableOrganizationAdminAccount.html). So it may only go once its registration has gone,
 // and the security stack applies before the member stacks drop their memberships.
