@@ -12,7 +12,7 @@ export const DETECTIVE_GRAPH_PARAMETER = '/org-guard/detective/graph-arn';
 
 export interface DetectiveOrganizationProps {
   region: string;
-  /** Only the admin's own behavior graph: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  /** Only the admin's own behavior graph: see adminAccountOnlyRegions in config/sections/removal.ts. */
   adminAccountOnly?: boolean;
 }
 

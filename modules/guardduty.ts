@@ -38,7 +38,7 @@ export interface GuardDutyOrganizationProps {
    * lookup instead of creating a second one (CreateDetector fails). Default true.
    */
   adoptExistingDetector?: boolean;
-  /** Only the admin's own detector: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  /** Only the admin's own detector: see adminAccountOnlyRegions in config/sections/removal.ts. */
   adminAccountOnly?: boolean;
 }
 

@@ -34,7 +34,7 @@ export interface InspectorOrganizationProps {
    * until a source-provider (GitHub/GitLab) integration exists, which is created outside Terraform.
    */
   codeRepository?: boolean;
-  /** Only the admin's own enabler: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  /** Only the admin's own enabler: see adminAccountOnlyRegions in config/sections/removal.ts. */
   adminAccountOnly?: boolean;
 }
 

@@ -11,7 +11,7 @@ export interface MacieOrganizationProps {
    * session is adopted with an import block instead of being created.
    */
   adminAccountId?: string;
-  /** Only the admin's own Macie session: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  /** Only the admin's own Macie session: see adminAccountOnlyRegions in config/sections/removal.ts. */
   adminAccountOnly?: boolean;
 }
 

@@ -68,7 +68,7 @@ export interface SecurityHubCentralConfigurationProps {
   /** Custom control parameters: { control id: { parameter: typed value } }. */
   controlParameters?: Record<string, Record<string, ParameterValue>>;
   policyName?: string;
-  /** Only the admin's own hub: see ADMIN_ACCOUNT_ONLY in config/sections/removal.ts. */
+  /** Only the admin's own hub: see adminAccountOnlyRegions in config/sections/removal.ts. */
   adminAccountOnly?: boolean;
 }
 
