@@ -60,7 +60,7 @@ export function delegatedAdminRegions(cfg: OrgConfig, service: RegionalService):
  * detector, Detective graph, Inspector enabler, Macie session, Security Hub hub) while the registration
  * is kept: AWS refuses to remove it while the account is still the delegated administrator with
  * members, and the member stacks (deployed after security) still hold memberships. It goes in the
- * deploy that deregisters (management applies first). Evidence:
+ * security deploy after management has deregistered the administrator. Evidence:
  * - GuardDuty DeleteDetector: "cannot delete detector while it has invited or associated members"
  *   (internal/service/guardduty/detector.go resourceDetectorDelete); organization members cannot be
  *   disassociated while auto-enable is ALL (API_DisassociateMembers.html), and must be disassociated and
