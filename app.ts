@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import type { OrgConfig } from './config/schema';
+import type { StackSource } from './synth';
 import { LogArchiveStack } from './stacks/log-archive';
 import { ManagementStack } from './stacks/management';
 import { SecurityStack } from './stacks/security';
@@ -13,17 +14,42 @@ export interface OrgStacks {
   members: MemberStack[];
 }
 
+/**
+ * Every stack of the organization with what it is built from and what it deploys after. The core stacks
+ * read the whole config (the security stack resolves member names and OUs); a member stack is built from
+ * the config with only its own entry under `accounts.members`, so its inputs are exactly that entry and
+ * the rest of the config, and onboarding one account changes no other member's inputs.
+ */
+export function organizationStacks(config: OrgConfig): StackSource[] {
+  const { members, ...accounts } = config.accounts;
+  const shared = { ...config, accounts: { ...accounts, members: [] } };
+  return [
+    { name: 'log-archive', dependsOn: [], inputs: config, build: (app) => new LogArchiveStack(app, config) },
+    { name: 'management', dependsOn: ['log-archive'], inputs: config, build: (app) => new ManagementStack(app, config) },
+    { name: 'security', dependsOn: ['management'], inputs: config, build: (app) => new SecurityStack(app, config) },
+    ...members.map((member): StackSource => ({
+      name: member.name,
+      dependsOn: ['security'],
+      inputs: { shared, member },
+      build: (app) => new MemberStack(app, { ...config, accounts: { ...config.accounts, members: [member] } }, member),
+    })),
+  ];
+}
+
 /** Builds every stack of the organization; dependencies give `cdktf deploy '*'` its order. */
 export function buildApp(config: OrgConfig, app: App = new App()): OrgStacks {
-  const logArchive = new LogArchiveStack(app, config);
-  const management = new ManagementStack(app, config);
-  management.addDependency(logArchive);
-  const security = new SecurityStack(app, config);
-  security.addDependency(management);
-  const members = config.accounts.members.map((m) => {
-    const stack = new MemberStack(app, config, m);
-    stack.addDependency(security);
-    return stack;
-  });
-  return { app, logArchive, management, security, members };
+  const built = new Map<string, ReturnType<StackSource['build']>>();
+  for (const source of organizationStacks(config)) {
+    const stack = source.build(app);
+    for (const dependency of source.dependsOn) stack.addDependency(built.get(dependency)!);
+    built.set(source.name, stack);
+  }
+  const [logArchive, management, security, ...members] = [...built.values()];
+  return {
+    app,
+    logArchive: logArchive as LogArchiveStack,
+    management: management as ManagementStack,
+    security: security as SecurityStack,
+    members: members as MemberStack[],
+  };
 }

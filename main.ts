@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';
-import { buildApp } from './app';
-import { SHARD_ENV, SynthSetupError, knownTerraformVersion, outdirFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization } from './synth';
+import { organizationStacks } from './app';
+import { SHARD_ENV, SynthSetupError, type SynthResult, knownTerraformVersion, outdirFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization } from './synth';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from './terraform';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
@@ -20,20 +19,19 @@ async function main(): Promise<void> {
   // Checked once: workers inherit the answer.
   knownTerraformVersion((process.env[TERRAFORM_VERSION_ENV] = requireTerraform()));
   if (!worker) for (const w of configWarnings(config)) console.log(`warning: ${w}`);
-  const result = await synthOrganization((outdir) => buildApp(config, new App({ outdir })).app, undefined, {
-    stackCount: config.accounts.members.length + 3,
-    workers,
-  });
-  if (!worker) console.log(wroteLine(result.stacks, result.removed));
+  const result = await synthOrganization(organizationStacks(config), undefined, { workers });
+  if (!worker) console.log(wroteLine(result));
 }
 
 /** Names every stack of a small organization; a large one is summarized. */
-function wroteLine(stacks: string[], removed: string[]): string {
+function wroteLine({ stacks, removed, rewritten }: SynthResult): string {
   const relative = path.relative(process.cwd(), outdirFromEnv());
   const where = path.join(relative && !relative.startsWith('..') ? relative : outdirFromEnv(), 'stacks');
   const names = stacks.length <= 12 ? stacks.join(', ') : `${stacks.slice(0, 3).join(', ')} and ${stacks.length - 3} member stacks`;
   const gone = removed.length === 0 ? '' : `; removed ${removed.length <= 12 ? removed.join(', ') : `${removed.length} stacks`} (no longer in the config)`;
-  return `wrote ${stacks.length} stack${stacks.length === 1 ? '' : 's'} to ${where}: ${names}${gone}`;
+  const kept = stacks.length - rewritten.length;
+  const unchanged = kept === 0 ? '' : ` (${kept === stacks.length ? 'all' : kept} unchanged since the last synth)`;
+  return `wrote ${stacks.length} stack${stacks.length === 1 ? '' : 's'} to ${where}: ${names}${unchanged}${gone}`;
 }
 
 main().catch((e: unknown) => {

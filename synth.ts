@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants, cpus } from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
@@ -34,9 +35,7 @@ export function synthWorkersFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
 }
 
 export interface SynthOptions {
-  /** How many stacks the app will have: large organizations get one process per core (at most 4). */
-  stackCount?: number;
-  /** Processes to synthesize with; overrides the choice made from stackCount. */
+  /** Processes to synthesize with; default one per core (at most 4) when 150 or more stacks need building. */
   workers?: number;
   /** The script a worker runs (it must call synthOrganization with the same config); default this process's. */
   workerScript?: string;
@@ -47,35 +46,58 @@ export interface SynthResult {
   stacks: string[];
   /** Stacks of the previous output that are gone. */
   removed: string[];
+  /** Stacks built by this synth; the others were taken over unchanged from the previous output. */
+  built: string[];
+  /** Stacks whose files changed (or are new): a built stack that came out byte-identical keeps its old files. */
+  rewritten: string[];
+}
+
+/** One stack of the app: what it is built from and how. */
+export interface StackSource {
+  name: string;
+  /** Stacks deployed before this one (the manifest's dependencies: `cdktf deploy '*'` follows them). */
+  dependsOn: readonly string[];
+  /** Everything the stack is built from besides the code: with the code it decides whether a stack is rebuilt. */
+  inputs: unknown;
+  build(app: App): TerraformStack;
+}
+
+/** Beside manifest.json: the code and each stack's inputs the output was built from. */
+const INPUTS_FILE = 'org-guard-inputs.json';
+/** In the scratch folder while workers run: the stacks to build. */
+const JOB_FILE = 'org-guard-synth-job.json';
+
+interface InputsRecord {
+  code: string;
+  stacks: Record<string, string>;
 }
 
 /**
- * Synthesizes every stack into a scratch directory beside the output and swaps it in only when all were
+ * Synthesizes the stacks into a scratch directory beside the output and swaps it in only when all were
  * written: a failure part-way leaves the previous output untouched, never a mix of old and new stacks.
- * Large organizations are split across processes by stack (member stacks are independent: names that
- * cross stacks are derived from the config, never cdktf cross-stack references).
+ * Incremental: a stack whose inputs and code are those of the previous output is not built; its files are
+ * hard-linked from the previous output (so not rewritten) and its manifest entry kept. Many stacks to build
+ * are split across processes (member stacks are independent: names that cross stacks are derived from the
+ * config, never cdktf cross-stack references).
  */
 export async function synthOrganization(
-  build: (outdir: string) => App,
+  sources: readonly StackSource[],
   outdir: string = outdirFromEnv(),
   options: SynthOptions = {},
 ): Promise<SynthResult> {
   const shardSpec = process.env[SHARD_ENV];
   if (shardSpec) {
     const [shard, shards] = shardSpec.split('/').map(Number);
-    writeShard(build(outdir), shard, shards);
-    return { stacks: [], removed: [] };
+    const job = JSON.parse(readFileSync(path.join(outdir, JOB_FILE), 'utf8')) as { stacks: string[] };
+    const mine = new Set(job.stacks.filter((_, i) => i % shards === shard));
+    writeStacks(outdir, sources.filter((s) => mine.has(s.name)), shard);
+    return { stacks: [], removed: [], built: [], rewritten: [] };
   }
 
   const scratch = `${outdir}.partial-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   removeLeftovers(outdir);
-  const workers =
-    options.workers ?? ((options.stackCount ?? 0) >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1);
-  // Workers start first: each builds the app itself, so their start-up overlaps this process's build.
-  const children = Array.from({ length: workers - 1 }, (_, i) =>
-    runWorker(options.workerScript ?? process.argv[1], scratch, i + 1, workers),
-  );
+  let children: Worker[] = [];
   // Ctrl-C reaches this process too (the terminal signals the whole group): the scratch folder goes with it.
   const onSignal = (signal: NodeJS.Signals) => {
     for (const child of children) child.kill();
@@ -85,7 +107,16 @@ export async function synthOrganization(
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   try {
-    return await synthAndSwap(build, outdir, scratch, workers, children);
+    const inputs: InputsRecord = { code: codeFingerprint(), stacks: Object.fromEntries(sources.map((s) => [s.name, inputsHash(s.inputs)])) };
+    const previous = previousOutput(outdir, inputs.code);
+    const stale = sources.filter((s) => previous?.stacks[s.name] !== inputs.stacks[s.name] || !previous.manifest[s.name]);
+    const workers = options.workers ?? (stale.length >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1);
+    mkdirSync(path.join(scratch, 'stacks'), { recursive: true });
+    if (workers > 1) {
+      writeFileSync(path.join(scratch, JOB_FILE), JSON.stringify({ stacks: stale.map((s) => s.name) }));
+      children = Array.from({ length: workers - 1 }, (_, i) => runWorker(options.workerScript ?? process.argv[1], scratch, i + 1, workers));
+    }
+    return await synthAndSwap({ sources, stale, inputs, previous, outdir, scratch, workers, children });
   } finally {
     for (const s of signals) process.off(s, onSignal);
   }
@@ -93,18 +124,42 @@ export async function synthOrganization(
 
 type Worker = Promise<void> & { kill(): void };
 
-async function synthAndSwap(build: (outdir: string) => App, outdir: string, scratch: string, workers: number, children: Worker[]): Promise<SynthResult> {
-  let stacks: string[];
+interface SynthRun {
+  sources: readonly StackSource[];
+  stale: readonly StackSource[];
+  inputs: InputsRecord;
+  previous: PreviousOutput | undefined;
+  outdir: string;
+  scratch: string;
+  workers: number;
+  children: Worker[];
+}
+
+async function synthAndSwap(run: SynthRun): Promise<SynthResult> {
+  const { sources, stale, inputs, previous, outdir, scratch, workers, children } = run;
+  let result: SynthResult;
   try {
-    const app = build(scratch);
-    stacks = stacksOf(app).map((stack) => stack.node.id);
-    if (workers <= 1) {
-      app.synth();
-    } else {
-      writeShard(app, 0, workers);
-      await Promise.all(children);
-      mergeShardManifests(scratch, app, workers);
+    const mine = workers <= 1 ? stale : stale.filter((_, i) => i % workers === 0);
+    const manifest = writeStacks(scratch, mine, workers <= 1 ? undefined : 0);
+    await Promise.all(children);
+    rmSync(path.join(scratch, JOB_FILE), { force: true });
+    const staleNames = new Set(stale.map((s) => s.name));
+    const rewritten: string[] = [];
+    for (const source of sources) {
+      if (!staleNames.has(source.name)) linkStack(previous!.dir, scratch, source.name);
+      else if (!(previous && keepIfIdentical(previous.dir, scratch, source.name))) rewritten.push(source.name);
     }
+    const entries = workers <= 1 ? manifest.stacks : readShardManifests(scratch, workers);
+    manifest.stacks = Object.fromEntries(
+      sources.map((s) => {
+        const entry = staleNames.has(s.name) ? entries[s.name] : previous!.manifest[s.name];
+        if (!entry) throw new Error(`stack ${s.name} was not synthesized by any worker`);
+        return [s.name, { ...entry, dependencies: [...s.dependsOn] }];
+      }),
+    );
+    manifest.writeToFile();
+    writeFileSync(path.join(scratch, INPUTS_FILE), JSON.stringify(inputs));
+    result = { stacks: sources.map((s) => s.name), removed: [], built: stale.map((s) => s.name), rewritten };
   } catch (e) {
     await Promise.allSettled(children);
     rmSync(scratch, { recursive: true, force: true });
@@ -113,13 +168,172 @@ async function synthAndSwap(build: (outdir: string) => App, outdir: string, scra
   // The build ran without yielding: a Ctrl-C that came meanwhile is handled here, before the swap.
   await new Promise((resolve) => setImmediate(resolve));
   try {
-    return { stacks, removed: swapIn(scratch, outdir) };
+    return { ...result, removed: swapIn(scratch, outdir) };
   } catch (e) {
     rmSync(scratch, { recursive: true, force: true });
     if (e instanceof SynthSetupError) throw e;
     const shown = path.relative(process.cwd(), outdir) || outdir;
     throw new SynthSetupError(`cannot put the new stacks in place of ${shown}: ${e instanceof Error ? e.message : String(e)}; ${shown} is unchanged`);
   }
+}
+
+interface ManifestWriter {
+  stacks: Record<string, ManifestEntry>;
+  writeToFile(): void;
+}
+interface ManifestEntry {
+  name: string;
+  dependencies: string[];
+  [field: string]: unknown;
+}
+
+/**
+ * Builds the given stacks in a fresh app and writes them as App.synth would; returns the app's manifest
+ * (with `shard`, also written to a fragment file for the parent process).
+ */
+function writeStacks(outdir: string, sources: readonly StackSource[], shard?: number): ManifestWriter {
+  const app = new App({ outdir });
+  const stacks = sources.map((s) => s.build(app));
+  stacks.forEach((stack) => stack.prepareStack());
+  for (const stack of stacks) {
+    const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
+    if (remoteState) {
+      throw new Error(`${remoteState.node.path}: a cross-stack reference cannot be synthesized in parallel; derive the value from the config instead`);
+    }
+  }
+  const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
+  stacks.forEach((stack) => synthesizeStack(stack, session));
+  const manifest = app.manifest as unknown as ManifestWriter;
+  if (shard !== undefined) writeFileSync(path.join(outdir, `manifest.shard-${shard}.json`), JSON.stringify(manifest.stacks));
+  return manifest;
+}
+
+function readShardManifests(outdir: string, shards: number): Record<string, ManifestEntry> {
+  const entries: Record<string, ManifestEntry> = {};
+  for (let shard = 0; shard < shards; shard++) {
+    const file = path.join(outdir, `manifest.shard-${shard}.json`);
+    Object.assign(entries, JSON.parse(readFileSync(file, 'utf8')));
+    rmSync(file);
+  }
+  return entries;
+}
+
+interface PreviousOutput {
+  dir: string;
+  stacks: Record<string, string>;
+  manifest: Record<string, ManifestEntry>;
+}
+
+/**
+ * The previous output: its recorded inputs and manifest entries count only when it was built by the same
+ * code (otherwise every stack is rebuilt, and only compared with its files).
+ */
+function previousOutput(outdir: string, code: string): PreviousOutput | undefined {
+  if (!existsSync(path.join(outdir, 'stacks'))) return undefined;
+  const none: PreviousOutput = { dir: outdir, stacks: {}, manifest: {} };
+  try {
+    const recorded = JSON.parse(readFileSync(path.join(outdir, INPUTS_FILE), 'utf8')) as InputsRecord;
+    if (recorded.code !== code) return none;
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, ManifestEntry> };
+    const kept = Object.entries(manifest.stacks).filter(([name, entry]) => existsSync(path.join(outdir, String(entry.synthesizedStackPath))) && recorded.stacks[name]);
+    return { dir: outdir, stacks: recorded.stacks, manifest: Object.fromEntries(kept) };
+  } catch {
+    return none;
+  }
+}
+
+/** A kept stack's files, hard-linked (not rewritten) into the new output; `.terraform*` is carried over at the swap. */
+function linkStack(from: string, to: string, name: string): void {
+  const source = path.join(from, 'stacks', name);
+  const target = path.join(to, 'stacks', name);
+  mkdirSync(target, { recursive: true });
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.startsWith('.terraform')) continue;
+    try {
+      linkSync(path.join(source, entry.name), path.join(target, entry.name));
+    } catch {
+      copyFileSync(path.join(source, entry.name), path.join(target, entry.name));
+    }
+  }
+}
+
+/**
+ * A rebuilt stack whose files came out byte-identical to the previous output's: the previous files are
+ * linked in their place, so the stack folder is not rewritten (onboarding a member rebuilds the core stacks,
+ * which read the member list, but leaves their files alone when nothing in them changed).
+ */
+function keepIfIdentical(from: string, to: string, name: string): boolean {
+  const source = path.join(from, 'stacks', name);
+  const target = path.join(to, 'stacks', name);
+  if (!existsSync(source)) return false;
+  const files = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.terraform')).map((e) => e.name).sort();
+  const mine = files(target);
+  if (mine.join('\0') !== files(source).join('\0')) return false;
+  if (!mine.every((f) => readFileSync(path.join(source, f)).equals(readFileSync(path.join(target, f))))) return false;
+  rmSync(target, { recursive: true });
+  linkStack(from, to, name);
+  return true;
+}
+
+/**
+ * What the output depends on besides the stack inputs: the app's code (every .js or .ts file beside this
+ * one and below it, outside tools/, tests and output folders), the versions of cdktf and the provider bindings, the folder synth runs in
+ * (the local backend's state path) and the context the cdktf CLI passes. Any change rebuilds every stack.
+ */
+const NOT_APP_CODE = /^(\..*|node_modules|test|dist|coverage|reports|bench-out|cdktf\.out.*)$/;
+
+export function codeFingerprint(root: string = __dirname, env: NodeJS.ProcessEnv = process.env): string {
+  const hash = createHash('sha256');
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!NOT_APP_CODE.test(entry.name) && !(dir === root && entry.name === 'tools')) visit(full);
+      } else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        hash.update(`${path.relative(root, full)}\0`).update(readFileSync(full)).update('\0');
+      }
+    }
+  };
+  visit(root);
+  for (const pkg of ['cdktf', '@cdktf/provider-aws', 'constructs']) {
+    hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
+  }
+  hash.update(`${process.cwd()}\0${env.CDKTF_CONTEXT_JSON ?? ''}\0${env.SYNTH_HCL_OUTPUT ?? ''}`);
+  return hash.digest('hex');
+}
+
+/**
+ * A content hash of plain data (what YAML and the schema produce). Objects are hashed once each (the
+ * shared config of a thousand member stacks is one object); anything that JSON would not carry faithfully
+ * (a Map, a Set, a function, a class instance) is refused rather than silently hashed as `{}`.
+ */
+export function inputsHash(value: unknown, seen: WeakMap<object, string> = hashCache): string {
+  return createHash('sha256').update(canonical(value, seen)).digest('hex');
+}
+const hashCache = new WeakMap<object, string>();
+
+function canonical(value: unknown, seen: WeakMap<object, string>): string {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : `"#${String(value)}"`;
+  if (typeof value === 'undefined') return 'u';
+  if (typeof value !== 'object') throw new Error(`cannot hash a ${typeof value} among the stack inputs`);
+  const known = seen.get(value);
+  if (known) return known;
+  let text: string;
+  if (Array.isArray(value)) {
+    text = `[${value.map((v) => canonical(v, seen)).join(',')}]`;
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new Error(`cannot hash a ${proto?.constructor?.name ?? 'object'} among the stack inputs: use plain data`);
+    const entries = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k], seen)}`);
+    text = `{${entries.join(',')}}`;
+  }
+  const digest = `#${createHash('sha256').update(text).digest('hex')}`;
+  seen.set(value, digest);
+  return digest;
 }
 
 /** `<outdir>.partial-<pid>` and `<outdir>.previous-<pid>`: the scratch folders of a synth, running or killed. */
@@ -182,25 +396,6 @@ function stackDirs(outdir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
 }
 
-function stacksOf(app: App): TerraformStack[] {
-  return app.node.findAll().filter(TerraformStack.isStack);
-}
-
-/** What App.synth does, for every `shards`-th stack; the manifest part goes to a fragment file. */
-function writeShard(app: App, shard: number, shards: number): void {
-  const mine = stacksOf(app).filter((_, i) => i % shards === shard);
-  mine.forEach((stack) => stack.prepareStack());
-  for (const stack of mine) {
-    const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
-    if (remoteState) {
-      throw new Error(`${remoteState.node.path}: a cross-stack reference cannot be synthesized in parallel; derive the value from the config instead`);
-    }
-  }
-  const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
-  mine.forEach((stack) => stack.synthesizer.synthesize(session));
-  writeFileSync(path.join(app.outdir, `manifest.shard-${shard}.json`), JSON.stringify(app.manifest.stacks));
-}
-
 function runWorker(script: string, outdir: string, shard: number, shards: number): Worker {
   let child: ReturnType<typeof spawn> | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -216,18 +411,6 @@ function runWorker(script: string, outdir: string, shard: number, shards: number
     );
   });
   return Object.assign(done, { kill: () => void child?.kill() });
-}
-
-/** One manifest, written by cdktf's own writer as App.synth would have. */
-function mergeShardManifests(outdir: string, app: App, shards: number): void {
-  for (let shard = 0; shard < shards; shard++) {
-    const file = path.join(outdir, `manifest.shard-${shard}.json`);
-    Object.assign(app.manifest.stacks, JSON.parse(readFileSync(file, 'utf8')));
-    rmSync(file);
-  }
-  const missing = stacksOf(app).filter((stack) => !app.manifest.stacks[stack.node.id]);
-  if (missing.length > 0) throw new Error(`stacks not synthesized by any worker: ${missing.map((s) => s.node.id).join(', ')}`);
-  app.manifest.writeToFile();
 }
 
 /** The output folder, if it exists, must be a folder: synth replaces it as a whole. */
@@ -277,56 +460,6 @@ function carryOverTerraformState(from: string, to: string): void {
   }
 }
 
-/**
- * Two cdktf costs that grow with the app and buy nothing here; ORG_GUARD_CDKTF_DEFAULTS=1 restores both.
- * - A full stack trace for every token (each nested block of each resource), kept only to decorate
- *   token error messages: at 100,000+ resources that was most of the build time.
- * - `terraform version` run once per import block to check Terraform >= 1.5: the answer cannot change
- *   within one synth, so it is asked once per command, and not at all once main.ts has checked the
- *   version itself (`knownTerraformVersion`).
- * Both patch modules of the pinned cdktf 0.21.0, whose callers read these members at call time.
- */
-export function tuneCdktf(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.ORG_GUARD_CDKTF_DEFAULTS === '1') return;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
-  traces.captureStackTrace = () => [];
-
-  const { ValidateBinaryVersion } = require('cdktf/lib/validations/validate-binary-version') as {
-    ValidateBinaryVersion: { prototype: { validate(this: BinaryVersionCheck): string[] } };
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const check = ValidateBinaryVersion.prototype.validate;
-  const answers = new Map<string, string[]>();
-  ValidateBinaryVersion.prototype.validate = function (this: BinaryVersionCheck) {
-    const key = `${this.versionCommand}\0${this.versionConstraint}\0${this.hint ?? ''}`;
-    if (!answers.has(key)) answers.set(key, answerFromKnown(this) ?? check.call(this));
-    return answers.get(key)!;
-  };
-}
-
-let terraformVersion: string | undefined;
-
-/** The Terraform version main.ts found (terraform.ts): cdktf's own checks are answered from it. */
-export function knownTerraformVersion(version: string): void {
-  terraformVersion = version;
-}
-
-function answerFromKnown(v: BinaryVersionCheck): string[] | undefined {
-  if (!terraformVersion || v.binary !== (process.env.TERRAFORM_BINARY_NAME || 'terraform')) return undefined;
-  // cdktf's own semver, as ValidateBinaryVersion uses it
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const semver = require(require.resolve('semver', { paths: [path.dirname(require.resolve('cdktf'))] })) as {
-    satisfies(version: string, range: string): boolean;
-  };
-  return semver.satisfies(terraformVersion, v.versionConstraint)
-    ? []
-    : [`${v.binary} version ${terraformVersion} is lower than the required version ${v.versionConstraint} for this construct. ${v.hint ?? ''}`];
-}
-
-interface BinaryVersionCheck {
-  binary: string;
-  versionCommand: string;
-  versionConstraint: string;
-  hint?: string;
-}
+// The cdktf tuning lived here first; callers still import it from synth.
+export { knownTerraformVersion, tuneCdktf } from './cdktf-tuning';
+import { synthesizeStack } from './cdktf-tuning';

@@ -1,9 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
-import { synthOrganization } from '../synth';
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { codeFingerprint, inputsHash, synthOrganization, type StackSource } from '../synth';
+
+/** Empty stacks named `ids`, each built from its own name. */
+function sources(...ids: string[]): StackSource[] {
+  return ids.map((id) => ({ name: id, dependsOn: [], inputs: id, build: (app: App) => new TerraformStack(app, id) }));
+}
 
 describe('synthOrganization', () => {
   const outdir = () => path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-')), 'cdktf.out');
@@ -11,11 +16,7 @@ describe('synthOrganization', () => {
   test('replaces earlier output only after a complete synth', async () => {
     const out = outdir();
     mkdirSync(path.join(out, 'stacks', 'stale'), { recursive: true });
-    await synthOrganization((dir) => {
-      const app = new App({ outdir: dir });
-      new TerraformStack(app, 'fresh');
-      return app;
-    }, out);
+    await synthOrganization(sources('fresh'), out);
     expect(readdirSync(path.join(out, 'stacks'))).toEqual(['fresh']);
     expect(readdirSync(path.dirname(out))).toEqual(['cdktf.out']);
   });
@@ -25,9 +26,10 @@ describe('synthOrganization', () => {
     mkdirSync(out);
     writeFileSync(path.join(out, 'manifest.json'), '{"previous":true}');
     await expect(
-      synthOrganization(() => {
-        throw new Error('boom');
-      }, out),
+      synthOrganization(
+        [{ name: 'boom', dependsOn: [], inputs: 'boom', build: () => { throw new Error('boom'); } }],
+        out,
+      ),
     ).rejects.toThrow('boom');
     expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toEqual({ previous: true });
     expect(readdirSync(path.dirname(out))).toEqual(['cdktf.out']);
@@ -37,11 +39,7 @@ describe('synthOrganization', () => {
 
 test('keeps .terraform and the lock file of a stack across syntheses', async () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-')), 'cdktf.out');
-  const build = (dir: string) => {
-    const app = new App({ outdir: dir });
-    new TerraformStack(app, 'kept');
-    return app;
-  };
+  const build = sources('kept');
   await synthOrganization(build, out);
   mkdirSync(path.join(out, 'stacks', 'kept', '.terraform'));
   writeFileSync(path.join(out, 'stacks', 'kept', '.terraform.lock.hcl'), 'lock');
@@ -50,11 +48,7 @@ test('keeps .terraform and the lock file of a stack across syntheses', async () 
 });
 
 describe('nothing half-written when the swap itself fails or a synth was killed', () => {
-  const build = (...ids: string[]) => (dir: string) => {
-    const app = new App({ outdir: dir });
-    for (const id of ids) new TerraformStack(app, id);
-    return app;
-  };
+  const build = sources;
 
   test('the new output cannot be moved in: the previous output is back as it was (with .terraform), no scratch folder', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-')), 'cdktf.out');
@@ -100,5 +94,99 @@ describe('nothing half-written when the swap itself fails or a synth was killed'
     const result = await synthOrganization(build('fresh'), out);
     expect(result.removed).toEqual(['gone']);
     expect(readdirSync(dir)).toEqual(['cdktf.out']);
+  });
+});
+
+describe('incremental synth: a stack whose inputs and code did not change is neither built nor rewritten', () => {
+  const outdir = () => path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-')), 'cdktf.out');
+  const inode = (out: string, stack: string) => statSync(path.join(out, 'stacks', stack, 'cdk.tf.json')).ino;
+  /** Stacks with one resource-free output each, whose value is the stack's input; `built` counts builds. */
+  const counted = (built: string[], inputs: Record<string, string>): StackSource[] =>
+    Object.entries(inputs).map(([name, value]) => ({
+      name,
+      dependsOn: name === 'a' ? [] : ['a'],
+      inputs: value,
+      build: (app: App) => {
+        built.push(name);
+        const stack = new TerraformStack(app, name);
+        new TerraformOutput(stack, 'value', { value });
+        return stack;
+      },
+    }));
+
+  test('unchanged inputs: nothing is built, every file stays (same inode), the manifest keeps each stack and its dependencies', async () => {
+    const out = outdir();
+    const first: string[] = [];
+    await synthOrganization(counted(first, { a: '1', b: '2', c: '3' }), out);
+    expect(first).toEqual(['a', 'b', 'c']);
+    const before = ['a', 'b', 'c'].map((s) => inode(out, s));
+    const again: string[] = [];
+    const result = await synthOrganization(counted(again, { a: '1', b: '2', c: '3' }), out);
+    expect(again).toEqual([]);
+    expect(result).toMatchObject({ stacks: ['a', 'b', 'c'], built: [], rewritten: [] });
+    expect(['a', 'b', 'c'].map((s) => inode(out, s))).toEqual(before);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(['a', 'b', 'c']);
+    expect(manifest.stacks.c.dependencies).toEqual(['a']);
+    expect(manifest.stacks.c.synthesizedStackPath).toBe('stacks/c/cdk.tf.json');
+  });
+
+  test('one changed input rebuilds and rewrites that stack only; a new stack is built, a removed one is gone', async () => {
+    const out = outdir();
+    await synthOrganization(counted([], { a: '1', b: '2', c: '3' }), out);
+    const kept = inode(out, 'a');
+    const built: string[] = [];
+    const result = await synthOrganization(counted(built, { a: '1', b: 'two', d: '4' }), out);
+    expect(built).toEqual(['b', 'd']);
+    expect(result).toMatchObject({ built: ['b', 'd'], rewritten: ['b', 'd'], removed: ['c'] });
+    expect(inode(out, 'a')).toBe(kept);
+    expect(JSON.parse(readFileSync(path.join(out, 'stacks', 'b', 'cdk.tf.json'), 'utf8')).output.value.value).toBe('two');
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['a', 'b', 'd']);
+  });
+
+  test('a rebuilt stack that comes out byte-identical keeps its old file', async () => {
+    const out = outdir();
+    const stack = (inputs: unknown): StackSource[] => [
+      { name: 'same', dependsOn: [], inputs, build: (app: App) => new TerraformStack(app, 'same') },
+    ];
+    await synthOrganization(stack('v1'), out);
+    const before = inode(out, 'same');
+    const result = await synthOrganization(stack('v2'), out);
+    expect(result).toMatchObject({ built: ['same'], rewritten: [] });
+    expect(inode(out, 'same')).toBe(before);
+  });
+
+  test('output recorded by other code is not reused: every stack is rebuilt', async () => {
+    const out = outdir();
+    await synthOrganization(counted([], { a: '1' }), out);
+    const record = path.join(out, 'org-guard-inputs.json');
+    writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), code: 'other code' }));
+    const built: string[] = [];
+    await synthOrganization(counted(built, { a: '1' }), out);
+    expect(built).toEqual(['a']);
+  });
+});
+
+describe('codeFingerprint and inputsHash', () => {
+  test('the fingerprint changes with app code, not with tests, tools or output', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'org-guard-code-'));
+    mkdirSync(path.join(root, 'modules'));
+    mkdirSync(path.join(root, 'tools'));
+    mkdirSync(path.join(root, 'cdktf.out'));
+    writeFileSync(path.join(root, 'modules', 'x.js'), 'one');
+    const first = codeFingerprint(root);
+    writeFileSync(path.join(root, 'tools', 'report.js'), 'tool');
+    writeFileSync(path.join(root, 'cdktf.out', 'manifest.js'), 'output');
+    expect(codeFingerprint(root)).toBe(first);
+    writeFileSync(path.join(root, 'modules', 'x.js'), 'two');
+    expect(codeFingerprint(root)).not.toBe(first);
+  });
+
+  test('inputs hash by content, not by key order or identity; non-plain data is refused', () => {
+    expect(inputsHash({ a: 1, b: [true, 'x'] }, new WeakMap())).toBe(inputsHash({ b: [true, 'x'], a: 1 }, new WeakMap()));
+    expect(inputsHash({ a: 1 }, new WeakMap())).not.toBe(inputsHash({ a: 2 }, new WeakMap()));
+    expect(inputsHash({ a: [1, 2] }, new WeakMap())).not.toBe(inputsHash({ a: [2, 1] }, new WeakMap()));
+    expect(inputsHash({ a: '1' }, new WeakMap())).not.toBe(inputsHash({ a: 1 }, new WeakMap()));
+    expect(() => inputsHash({ ids: new Set(['1']) }, new WeakMap())).toThrow('cannot hash a Set among the stack inputs');
   });
 });
