@@ -144,7 +144,7 @@ export function resolvePlainData(cdktfResolve: Resolve): Resolve {
     }
   };
   const fast: Resolve = (obj, options) => walk(obj, options, []);
-  return Object.assign(fast, { plainDataFastPath: true });
+  return Object.assign(fast, { plainDataFastPath: true, cdktfResolve });
 }
 
 let preparingPassSkipped = false;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -146,5 +146,37 @@ describe('main', () => {
     expect(manifest(parallel)).toEqual(manifest(single));
     expect(Object.keys(manifest(parallel).stacks)).toEqual(Object.keys(manifest(single).stacks));
     expect(readdirSync(parallel).filter((f) => f.startsWith('manifest'))).toEqual(['manifest.json']);
+  });
+
+  test('onboarding a member re-synthesizes into exactly one new stack folder; the other stacks keep their files', () => {
+    const input = minimalInput();
+    input.accounts.members = [{ name: 'alpha', id: '555555555555' }, { name: 'beta', id: '666666666666' }];
+    const out = scratch();
+    expect(runMain(stringify(input), out).status).toBe(0);
+    const files = (dir: string) =>
+      Object.fromEntries(readdirSync(path.join(dir, 'stacks')).map((s) => [s, statSync(path.join(dir, 'stacks', s, 'cdk.tf.json')).ino]));
+    const before = files(out);
+    const same = runMain(stringify(input), out);
+    expect(same.stdout).toMatch(/wrote 5 stacks to .*: log-archive, management, security, alpha, beta \(all unchanged since the last synth\)\n/);
+    expect(files(out)).toEqual(before);
+    input.accounts.members.push({ name: 'gamma', id: '777777777777' });
+    const onboard = runMain(stringify(input), out);
+    expect(onboard.status).toBe(0);
+    expect(onboard.stdout).toMatch(/wrote 6 stacks to .*: log-archive, management, security, alpha, beta, gamma \(5 unchanged since the last synth\)\n/);
+    const after = files(out);
+    expect(Object.keys(after).filter((s) => after[s] !== before[s])).toEqual(['gamma']);
+  });
+
+  test('the cdktf fast paths write byte for byte what cdktf itself writes (ORG_GUARD_CDKTF_DEFAULTS=1), for the full example', () => {
+    const config = readFileSync('config/examples/full.yaml', 'utf8');
+    const tuned = scratch();
+    const plain = scratch();
+    expect(runMain(config, tuned).status).toBe(0);
+    expect(runMain(config, plain, { ORG_GUARD_CDKTF_DEFAULTS: '1' }).status).toBe(0);
+    const stacks = readdirSync(path.join(plain, 'stacks')).sort();
+    expect(readdirSync(path.join(tuned, 'stacks')).sort()).toEqual(stacks);
+    for (const file of ['manifest.json', ...stacks.map((s) => path.join('stacks', s, 'cdk.tf.json'))]) {
+      expect(readFileSync(path.join(tuned, file), 'utf8')).toBe(readFileSync(path.join(plain, file), 'utf8'));
+    }
   });
 });
