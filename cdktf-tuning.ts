@@ -349,3 +349,29 @@ function memoizeSnakeCase(): void {
   };
   util.keysToSnakeCase = Object.assign(convert, { memoized: true });
 }
+
+/**
+ * Runs one batch of independent stacks and then drops the tokens it registered from cdktf's process-wide
+ * token map (cdktf/lib/tokens/private/token-map.js), which otherwise keeps every construct of every stack
+ * alive until the process ends. Tokens registered before the batch stay. With ORG_GUARD_CDKTF_DEFAULTS=1
+ * nothing is dropped.
+ */
+export function withBatchTokens<T>(run: () => T): T {
+  if (process.env.ORG_GUARD_CDKTF_DEFAULTS === '1') return run();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TokenMap } = require('cdktf/lib/tokens/private/token-map') as { TokenMap: { instance(): { stringTokenMap: Map<string, unknown>; numberTokenMap: Map<number, unknown> } } };
+  const tokens = TokenMap.instance();
+  const before = { strings: tokens.stringTokenMap.size, numbers: tokens.numberTokenMap.size };
+  try {
+    return run();
+  } finally {
+    dropAfter(tokens.stringTokenMap, before.strings);
+    dropAfter(tokens.numberTokenMap, before.numbers);
+  }
+}
+
+/** Maps iterate in insertion order: everything after the first `keep` entries was added since. */
+function dropAfter<K>(map: Map<K, unknown>, keep: number): void {
+  let index = 0;
+  for (const key of map.keys()) if (index++ >= keep) map.delete(key);
+}

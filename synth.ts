@@ -187,23 +187,32 @@ interface ManifestEntry {
   [field: string]: unknown;
 }
 
+/** Stacks built and written together: a batch's constructs are garbage once it is written. */
+const BATCH_STACKS = 50;
+
 /**
- * Builds the given stacks in a fresh app and writes them as App.synth would; returns the app's manifest
- * (with `shard`, also written to a fragment file for the parent process).
+ * Builds the given stacks and writes them as App.synth would, a batch at a time in a fresh app each (stacks
+ * are independent), so memory stays that of one batch; returns the manifest (with `shard`, also written to a
+ * fragment file for the parent process).
  */
 function writeStacks(outdir: string, sources: readonly StackSource[], shard?: number): ManifestWriter {
-  const app = new App({ outdir });
-  const stacks = sources.map((s) => s.build(app));
-  stacks.forEach((stack) => stack.prepareStack());
-  for (const stack of stacks) {
-    const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
-    if (remoteState) {
-      throw new Error(`${remoteState.node.path}: a cross-stack reference cannot be synthesized in parallel; derive the value from the config instead`);
-    }
+  const manifest = new App({ outdir }).manifest as unknown as ManifestWriter;
+  for (let start = 0; start < sources.length; start += BATCH_STACKS) {
+    withBatchTokens(() => {
+      const app = new App({ outdir });
+      const stacks = sources.slice(start, start + BATCH_STACKS).map((s) => s.build(app));
+      stacks.forEach((stack) => stack.prepareStack());
+      for (const stack of stacks) {
+        const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
+        if (remoteState) {
+          throw new Error(`${remoteState.node.path}: a cross-stack reference; org-guard builds each stack on its own, so derive the value from the config instead`);
+        }
+      }
+      const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
+      stacks.forEach((stack) => synthesizeStack(stack, session));
+      Object.assign(manifest.stacks, (app.manifest as unknown as ManifestWriter).stacks);
+    });
   }
-  const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
-  stacks.forEach((stack) => synthesizeStack(stack, session));
-  const manifest = app.manifest as unknown as ManifestWriter;
   if (shard !== undefined) writeFileSync(path.join(outdir, `manifest.shard-${shard}.json`), JSON.stringify(manifest.stacks));
   return manifest;
 }
@@ -399,7 +408,8 @@ function stackDirs(outdir: string): string[] {
 function runWorker(script: string, outdir: string, shard: number, shards: number): Worker {
   let child: ReturnType<typeof spawn> | undefined;
   const done = new Promise<void>((resolve, reject) => {
-    child = spawn(process.execPath, [script], {
+    // The parent's node flags (the heap cap of cdktf.json's app command) apply to workers too.
+    child = spawn(process.execPath, [...process.execArgv, script], {
       env: { ...process.env, CDKTF_OUTDIR: outdir, [SHARD_ENV]: `${shard}/${shards}` },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -462,4 +472,4 @@ function carryOverTerraformState(from: string, to: string): void {
 
 // The cdktf tuning lived here first; callers still import it from synth.
 export { knownTerraformVersion, tuneCdktf } from './cdktf-tuning';
-import { synthesizeStack } from './cdktf-tuning';
+import { synthesizeStack, withBatchTokens } from './cdktf-tuning';

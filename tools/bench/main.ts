@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { syntheticOrganization } from './generate';
@@ -11,6 +11,10 @@ import { syntheticOrganization } from './generate';
 interface Figures {
   label: string;
   wallSeconds: number;
+  /** Seconds to serialize and write the same Terraform JSON (the floor of any synth). */
+  writeSeconds: number;
+  /** Stack folders whose files this synth wrote (an incremental synth leaves unchanged stacks alone). */
+  rewritten: number;
   peakRssBytes: number;
   stacks: number;
   perStack: { min: number; median: number; max: number };
@@ -19,15 +23,17 @@ interface Figures {
 }
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const mainJs = path.join(root, 'dist', 'main.js');
+// The command `cdktf synth` runs (cdktf.json's app, with its node flags), with this node binary.
+const appCommand = (JSON.parse(readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app as string).split(/\s+/);
 const probeJs = path.join(__dirname, 'rss-probe.js');
 
 function synth(label: string, configFile: string, workDir: string): Figures {
   const outdir = path.join(workDir, 'cdktf.out');
+  const before = stackFiles(outdir);
   const rssDir = mkdtempSync(path.join(workDir, 'rss-'));
   const started = process.hrtime.bigint();
   // NODE_OPTIONS carries the probe into synth worker processes too; their peaks are added up.
-  const run = spawnSync(process.execPath, [mainJs], {
+  const run = spawnSync(process.execPath, appCommand.slice(1), {
     cwd: root,
     env: {
       ...process.env,
@@ -43,21 +49,30 @@ function synth(label: string, configFile: string, workDir: string): Figures {
   if (run.status !== 0) throw new Error(`synth of ${label} failed (exit ${run.status}):\n${run.stderr}`);
 
   const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const after = stackFiles(outdir);
   const counts: number[] = [];
   const coreCounts: Record<string, number> = {};
   let jsonBytes = 0;
+  let writeNs = 0n;
+  const rewriteDir = mkdtempSync(path.join(workDir, 'write-'));
   for (const stack of Object.values<any>(manifest.stacks)) {
     const file = path.join(outdir, stack.synthesizedStackPath);
     jsonBytes += statSync(file).size;
     const json = JSON.parse(readFileSync(file, 'utf8'));
+    const t = process.hrtime.bigint();
+    writeFileSync(path.join(rewriteDir, `${stack.name}.json`), JSON.stringify(json, null, 2));
+    writeNs += process.hrtime.bigint() - t;
     const n = Object.values<Record<string, unknown>>(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
     counts.push(n);
     if (['management', 'security', 'log-archive'].includes(stack.name)) coreCounts[stack.name] = n;
   }
   counts.sort((a, b) => a - b);
+  rmSync(rewriteDir, { recursive: true, force: true });
   return {
     label,
     wallSeconds,
+    writeSeconds: Number(writeNs) / 1e9,
+    rewritten: Object.keys(after).filter((stack) => after[stack] !== before[stack]).length,
     peakRssBytes: readdirSync(rssDir).reduce((sum, f) => sum + Number(readFileSync(path.join(rssDir, f), 'utf8')), 0),
     stacks: counts.length,
     perStack: { min: counts[0], median: counts[Math.floor((counts.length - 1) / 2)], max: counts[counts.length - 1] },
@@ -66,17 +81,29 @@ function synth(label: string, configFile: string, workDir: string): Figures {
   };
 }
 
+/** Each stack's cdk.tf.json identity (device and inode): a stack whose file was rewritten gets a new one. */
+function stackFiles(outdir: string): Record<string, string> {
+  const dir = path.join(outdir, 'stacks');
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(
+    readdirSync(dir).flatMap((stack) => {
+      const file = path.join(dir, stack, 'cdk.tf.json');
+      return existsSync(file) ? [[stack, `${statSync(file).dev}:${statSync(file).ino}`]] : [];
+    }),
+  );
+}
+
 function row(f: Figures): string {
   const mib = (b: number) => (b / 1024 / 1024).toFixed(0);
-  return `| ${f.label} | ${f.wallSeconds.toFixed(2)} | ${mib(f.peakRssBytes)} | ${f.stacks} | ${f.perStack.min} / ${f.perStack.median} / ${f.perStack.max} | ${f.coreCounts.management} | ${f.coreCounts.security} | ${(f.jsonBytes / 1024 / 1024).toFixed(1)} |`;
+  return `| ${f.label} | ${f.wallSeconds.toFixed(2)} | ${(f.wallSeconds / f.writeSeconds).toFixed(1)} | ${mib(f.peakRssBytes)} | ${f.stacks} | ${f.rewritten} | ${f.perStack.min} / ${f.perStack.median} / ${f.perStack.max} | ${f.coreCounts.management} | ${f.coreCounts.security} | ${(f.jsonBytes / 1024 / 1024).toFixed(1)} |`;
 }
 
 function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
   const work = mkdtempSync(path.join(tmpdir(), 'org-guard-bench-'));
   console.log(`org-guard synth benchmark (node ${process.version}, ${require('node:os').cpus().length} cores)`);
-  console.log('| organization | wall s | peak RSS MiB (all synth processes) | stacks | resources per stack min / median / max | management | security | Terraform JSON MiB |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| organization | wall s | wall / JSON write | peak RSS MiB (all synth processes) | stacks | stacks rewritten | resources per stack min / median / max | management | security | Terraform JSON MiB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   try {
     const exampleDir = mkdtempSync(path.join(work, 'example-'));
     console.log(row(synth('bundled example', path.join(root, 'config', 'organization.yaml'), exampleDir)));
@@ -85,6 +112,10 @@ function main(): void {
       const file = path.join(dir, 'organization.yaml');
       writeFileSync(file, syntheticOrganization(members));
       console.log(row(synth(`${members} members x 17 regions`, file, dir)));
+      // The same output folder again: nothing changed, then one account onboarded (incremental synth).
+      console.log(row(synth(`${members} members, nothing changed`, file, dir)));
+      writeFileSync(file, syntheticOrganization(members, 1));
+      console.log(row(synth(`${members} members, onboard one member`, file, dir)));
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {
