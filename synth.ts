@@ -110,7 +110,7 @@ export async function synthOrganization(
     const inputs: InputsRecord = { code: codeFingerprint(), stacks: Object.fromEntries(sources.map((s) => [s.name, inputsHash(s.inputs)])) };
     const previous = previousOutput(outdir, inputs.code);
     const stale = sources.filter((s) => previous?.stacks[s.name] !== inputs.stacks[s.name] || !previous.manifest[s.name]);
-    const workers = options.workers ?? (stale.length >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1);
+    const workers = Math.min(options.workers ?? (stale.length >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1), Math.max(1, stale.length));
     mkdirSync(path.join(scratch, 'stacks'), { recursive: true });
     if (workers > 1) {
       writeFileSync(path.join(scratch, JOB_FILE), JSON.stringify({ stacks: stale.map((s) => s.name) }));
@@ -312,9 +312,10 @@ export function codeFingerprint(root: string = __dirname, env: NodeJS.ProcessEnv
 }
 
 /**
- * A content hash of plain data (what YAML and the schema produce). Objects are hashed once each (the
- * shared config of a thousand member stacks is one object); anything that JSON would not carry faithfully
- * (a Map, a Set, a function, a class instance) is refused rather than silently hashed as `{}`.
+ * A content hash of the stack inputs (what YAML and the schema produce). Objects are hashed once each (the
+ * shared config of a thousand member stacks is one object). Sets, maps and dates hash by content; anything
+ * JSON would not carry faithfully and that has no content to hash (a function, a class instance) is refused
+ * rather than silently hashed as `{}`.
  */
 export function inputsHash(value: unknown, seen: WeakMap<object, string> = hashCache): string {
   return createHash('sha256').update(canonical(value, seen)).digest('hex');
@@ -331,6 +332,12 @@ function canonical(value: unknown, seen: WeakMap<object, string>): string {
   let text: string;
   if (Array.isArray(value)) {
     text = `[${value.map((v) => canonical(v, seen)).join(',')}]`;
+  } else if (value instanceof Set) {
+    text = `Set[${[...value].map((v) => canonical(v, seen)).join(',')}]`;
+  } else if (value instanceof Map) {
+    text = `Map[${[...value].map(([k, v]) => `${canonical(k, seen)}:${canonical(v, seen)}`).join(',')}]`;
+  } else if (value instanceof Date) {
+    text = `Date(${value.toISOString()})`;
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) throw new Error(`cannot hash a ${proto?.constructor?.name ?? 'object'} among the stack inputs: use plain data`);

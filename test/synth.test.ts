@@ -182,11 +182,15 @@ describe('codeFingerprint and inputsHash', () => {
     expect(codeFingerprint(root)).not.toBe(first);
   });
 
-  test('inputs hash by content, not by key order or identity; non-plain data is refused', () => {
+  test('inputs hash by content, not by key order or identity; what has no content to hash is refused', () => {
     expect(inputsHash({ a: 1, b: [true, 'x'] }, new WeakMap())).toBe(inputsHash({ b: [true, 'x'], a: 1 }, new WeakMap()));
     expect(inputsHash({ a: 1 }, new WeakMap())).not.toBe(inputsHash({ a: 2 }, new WeakMap()));
     expect(inputsHash({ a: [1, 2] }, new WeakMap())).not.toBe(inputsHash({ a: [2, 1] }, new WeakMap()));
     expect(inputsHash({ a: '1' }, new WeakMap())).not.toBe(inputsHash({ a: 1 }, new WeakMap()));
-    expect(() => inputsHash({ ids: new Set(['1']) }, new WeakMap())).toThrow('cannot hash a Set among the stack inputs');
+    expect(inputsHash({ ids: new Set(['1']) }, new WeakMap())).not.toBe(inputsHash({ ids: new Set(['2']) }, new WeakMap()));
+    expect(inputsHash({ ids: new Set(['1']) }, new WeakMap())).not.toBe(inputsHash({ ids: ['1'] }, new WeakMap()));
+    expect(() => inputsHash({ build: () => 1 }, new WeakMap())).toThrow('cannot hash a function among the stack inputs');
+    class Opaque {}
+    expect(() => inputsHash({ thing: new Opaque() }, new WeakMap())).toThrow('cannot hash a Opaque among the stack inputs: use plain data');
   });
 });
