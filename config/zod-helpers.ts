@@ -25,15 +25,83 @@ export function orRequired(message: (input: unknown) => string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message(issue.input));
 }
 
-/** A strict object whose unknown-key error lists the keys that are allowed. */
+/**
+ * A strict object whose unknown keys are one problem each, at the key's line. A key close to an allowed one
+ * (a typo) suggests it; when that key is required and missing, the typo and the missing key are one problem
+ * (`homeRegoin` is not also "homeRegion: required"). A far-off key lists the keys that are allowed.
+ */
 export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed keys: ${allowed}`
-        : undefined,
+  const keys = Object.keys(shape);
+  const allowed = keys.join(', ');
+  return z
+    .strictObject(shape, {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed keys: ${allowed}`
+          : undefined,
+    })
+    .superRefine((_, ctx) => explainUnknownKeys(ctx.issues, keys), { when: () => true });
+}
+
+/**
+ * Rewrites zod's one unrecognized_keys issue of an object (all its unknown keys) into one per key, with a
+ * suggestion where a key is close to an allowed one. Runs as the object's first check, when the issues of
+ * its fields are in the payload with paths relative to the object, and before any cross-field check reads them.
+ */
+function explainUnknownKeys(issues: z.core.$ZodRawIssue[], keys: string[]): void {
+  const at = issues.findIndex((i) => i.code === 'unrecognized_keys' && !i.path?.length);
+  if (at < 0) return;
+  const unknown = issues[at] as z.core.$ZodRawIssue<z.core.$ZodIssueUnrecognizedKeys>;
+  // A required key that is absent failed on its undefined value, at its own one-segment path.
+  const absent = (i: z.core.$ZodRawIssue, key: string) => i.path?.length === 1 && i.path[0] === key && i.input === undefined;
+  const missing = keys.filter((k) => issues.some((i) => absent(i, k)));
+  const claimed: string[] = [];
+  const perKey = unknown.keys.map((key) => {
+    const required = closestKey(key, missing.filter((k) => !claimed.includes(k)));
+    const close = required ?? closestKey(key, keys);
+    if (required) claimed.push(required);
+    const message = required
+      ? `unknown key "${key}"; did you mean "${required}"? (${required} is required)`
+      : close && `unknown key "${key}"; did you mean "${close}"?`;
+    // no message: the schema's error lists the allowed keys
+    // each its own path array: enclosing objects prefix paths in place
+    return { ...unknown, path: [...(unknown.path ?? [])], keys: [key], ...(message ? { message } : {}) };
   });
+  issues.splice(at, 1, ...perKey);
+  for (let i = issues.length - 1; i >= 0; i--) {
+    if (claimed.some((k) => absent(issues[i], k))) issues.splice(i, 1);
+  }
+}
+
+/**
+ * The candidate a key most likely misspells: the fewest edits (Damerau-Levenshtein with adjacent swaps,
+ * ignoring case) and at most one edit per three letters of the shorter name (at least one). Ties go to the
+ * first candidate.
+ */
+export function closestKey(key: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d <= Math.max(1, Math.floor(Math.min(key.length, candidate.length) / 3)) && d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of adjacent letters. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;

@@ -71,10 +71,11 @@ describe('services: validation', () => {
     expect(problems.find((p) => p.path.startsWith('services.securityHub'))!.message).toMatch(/home region/);
   });
 
-  test('unknown keys list the allowed ones', () => {
+  test('unknown keys suggest the key they misspell (a case-only typo here), or list the allowed ones', () => {
     const [p] = problemsOf(withServices({ guardduty: {} }));
     expect(p.path).toBe('services');
-    expect(p.message).toMatch(/unknown key "guardduty"; allowed keys: guardDuty, securityHub/);
+    expect(p.message).toBe('unknown key "guardduty"; did you mean "guardDuty"?');
+    expect(problemsOf(withServices({ antivirus: {} }))[0].message).toMatch(/unknown key "antivirus"; allowed keys: guardDuty, securityHub/);
   });
 
   test('trusted IP and threat intel lists need S3 URLs, and only one trusted IP list is allowed', () => {

@@ -273,6 +273,6 @@ describe('config: organization.delegatedAdminsInUse entries for service registra
     expectProblem(found, 'organization.delegatedAdminsInUse[3].regions[1]', /region "us-east-1" is already listed at index 0/);
     expectProblem(found, 'organization.delegatedAdminsInUse[4]', /"detective\.amazonaws\.com" is already listed at index 2/);
     expectProblem(found, 'organization.delegatedAdminsInUse[5]', /each entry is a service principal .* or \{ principal, regions: \[region, \.\.\.\] \}, got 42/);
-    expectProblem(found, 'organization.delegatedAdminsInUse[6]', /unknown key "region"; allowed keys: principal, regions/);
+    expectProblem(found, 'organization.delegatedAdminsInUse[6]', /^unknown key "region"; did you mean "regions"\?$/);
   });
 });

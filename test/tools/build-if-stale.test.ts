@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+// tools/build-if-stale.js, the build step of the npm scripts: tsc only when an input changed, in a small project
+// whose `typescript` is the real one behind a wrapper that records each tsc run.
+
+const ROOT = path.join(__dirname, '..', '..');
+const realTypescript = path.dirname(require.resolve('typescript/package.json'));
+let dir: string;
+let tscLog: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'org-guard-build-'));
+  tscLog = path.join(dir, 'tsc.log');
+  mkdirSync(path.join(dir, 'tools'));
+  cpSync(path.join(ROOT, 'tools', 'build-if-stale.js'), path.join(dir, 'tools', 'build-if-stale.js'));
+  const ts = path.join(dir, 'node_modules', 'typescript');
+  mkdirSync(path.join(ts, 'bin'), { recursive: true });
+  writeFileSync(path.join(ts, 'package.json'), JSON.stringify({ name: 'typescript', main: 'index.js' }));
+  writeFileSync(path.join(ts, 'index.js'), `module.exports = require(${JSON.stringify(realTypescript)});\n`);
+  writeFileSync(path.join(ts, 'bin', 'tsc'), `require('fs').appendFileSync(${JSON.stringify(tscLog)}, process.argv.slice(2).join(' ') + '\\n');\nrequire(${JSON.stringify(path.join(realTypescript, 'bin', 'tsc'))});\n`);
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', types: [], incremental: true, tsBuildInfoFile: 'dist/.tsbuildinfo', outDir: 'dist', rootDir: '.' },
+    include: ['src/**/*.ts'],
+  }));
+  writeFileSync(path.join(dir, 'package.json'), '{"name":"x","private":true}\n');
+  writeFileSync(path.join(dir, 'package-lock.json'), '{"lockfileVersion":3}\n');
+  mkdirSync(path.join(dir, 'src'));
+  writeFileSync(path.join(dir, 'src', 'a.ts'), 'export const a: number = 1;\n');
+  writeFileSync(path.join(dir, 'src', 'b.ts'), "import { a } from './a';\nconsole.log(a + 1);\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tscRuns = () => (existsSync(tscLog) ? readFileSync(tscLog, 'utf8').split('\n').filter(Boolean).length : 0);
+
+/** Runs the script; how many times it ran tsc, its exit code and output. */
+function build(...args: string[]): { ran: number; status: number | null; out: string } {
+  const before = tscRuns();
+  const r = spawnSync(process.execPath, [path.join(dir, 'tools', 'build-if-stale.js'), ...args], { cwd: dir, encoding: 'utf8' });
+  return { ran: tscRuns() - before, status: r.status, out: r.stdout + r.stderr };
+}
+const run = (file: string) => spawnSync(process.execPath, [path.join(dir, file)], { encoding: 'utf8' }).stdout.trim();
+
+describe('build-if-stale: tsc only when an input changed', () => {
+  test('no dist: builds; an unchanged tree: no tsc; a newer mtime with the same content: no tsc', () => {
+    expect(build()).toEqual({ ran: 1, status: 0, out: '' });
+    expect(run('dist/src/b.js')).toBe('2');
+    expect(build()).toEqual({ ran: 0, status: 0, out: '' });
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path.join(dir, 'src', 'a.ts'), later, later);
+    expect(build().ran).toBe(0);
+  });
+
+  test('a changed source, a new source, tsconfig.json, the lockfile: each builds once', () => {
+    writeFileSync(path.join(dir, 'src', 'a.ts'), 'export const a: number = 41;\n');
+    expect(build().ran).toBe(1);
+    expect(run('dist/src/b.js')).toBe('42');
+    expect(build().ran).toBe(0);
+
+    writeFileSync(path.join(dir, 'src', 'c.ts'), 'console.log("c");\n');
+    expect(build().ran).toBe(1);
+    expect(run('dist/src/c.js')).toBe('c');
+
+    for (const file of ['tsconfig.json', 'package-lock.json']) {
+      writeFileSync(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8') + '\n');
+      expect(build().ran).toBe(1);
+      expect(build().ran).toBe(0);
+    }
+  });
+
+  test('a compiled file deleted from dist: builds again', () => {
+    rmSync(path.join(dir, 'dist', 'src', 'b.js'));
+    expect(build().ran).toBe(1);
+    expect(run('dist/src/b.js')).toBe('42');
+  });
+
+  test('a deleted or renamed source: its old dist/*.js is removed, not left to run', () => {
+    renameSync(path.join(dir, 'src', 'c.ts'), path.join(dir, 'src', 'd.ts'));
+    expect(build().ran).toBe(1);
+    expect(existsSync(path.join(dir, 'dist', 'src', 'c.js'))).toBe(false);
+    expect(run('dist/src/d.js')).toBe('c');
+    rmSync(path.join(dir, 'src', 'd.ts'));
+    expect(build().ran).toBe(1);
+    expect(existsSync(path.join(dir, 'dist', 'src', 'd.js'))).toBe(false);
+    expect(existsSync(path.join(dir, 'dist', 'src', 'b.js'))).toBe(true);
+  });
+
+  test("a type error: tsc's message and a non-zero exit, again on the next run until fixed", () => {
+    writeFileSync(path.join(dir, 'src', 'a.ts'), "export const a: number = 'one';\n");
+    for (let i = 0; i < 2; i++) {
+      const failed = build();
+      expect(failed.ran).toBe(1);
+      expect(failed.status).not.toBe(0);
+      expect(failed.out).toMatch(/src\/a\.ts\(1,14\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    }
+    writeFileSync(path.join(dir, 'src', 'a.ts'), 'export const a: number = 2;\n');
+    expect(build()).toEqual({ ran: 1, status: 0, out: '' });
+    expect(run('dist/src/b.js')).toBe('3');
+  });
+
+  test('--force (npm run build, prepare) always runs tsc', () => {
+    expect(build('--force').ran).toBe(1);
+    expect(build().ran).toBe(0);
+  });
+});
+
+describe("the project's npm scripts", () => {
+  const scripts: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+
+  test('every script that runs dist/ builds first through build-if-stale; build and prepare always compile', () => {
+    const runsDist = Object.entries(scripts).filter(([, cmd]) => /node dist\//.test(cmd));
+    expect(runsDist.map(([name]) => name)).toEqual(expect.arrayContaining(['synth', 'list', 'diff', 'deploy', 'destroy', 'schema', 'plan-review', 'changed-stacks', 'report', 'bench', 'addresses']));
+    for (const [, cmd] of runsDist) expect(cmd).toMatch(/^node tools\/build-if-stale\.js && node dist\//);
+    expect(scripts.build).toBe('node tools/build-if-stale.js --force');
+    expect(scripts.prepare).toBe('node tools/build-if-stale.js --force');
+  });
+
+  test("the inputs are tsc's own file list (every script's source, no tests), tsconfig.json, package.json and the lockfiles", () => {
+    const { inputs, project, typescript } = require(path.join(ROOT, 'tools', 'build-if-stale.js'));
+    const files: string[] = inputs(project(typescript()).sources).map((f: string) => path.relative(ROOT, f));
+    for (const [, cmd] of Object.entries(scripts)) {
+      const m = /node dist\/(\S+)\.js/.exec(cmd);
+      if (m) expect(files).toContain(`${m[1]}.ts`);
+    }
+    expect(files).toEqual(expect.arrayContaining(['main.ts', 'config/load.ts', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json']));
+    expect(files.filter((f) => f.startsWith('test/'))).toEqual([]);
+  });
+});
