@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';
 import { organizationStacks } from './app';
-import { SHARD_ENV, SynthSetupError, type SynthResult, knownTerraformVersion, outdirFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization } from './synth';
+import { SHARD_ENV, SynthSetupError, type SynthResult, knownTerraformVersion, outdirFromEnv, synthHeapFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization } from './synth';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from './terraform';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   if (!worker) console.log(describeConfigSource());
   const config = loadConfig();
   const workers = synthWorkersFromEnv();
+  synthHeapFromEnv();
   // Checked once: workers inherit the answer.
   knownTerraformVersion((process.env[TERRAFORM_VERSION_ENV] = requireTerraform()));
   if (!worker) for (const w of configWarnings(config)) console.log(`warning: ${w}`);

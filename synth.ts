@@ -34,6 +34,23 @@ export function synthWorkersFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   return Number(raw);
 }
 
+export const HEAP_ENV = 'ORG_GUARD_SYNTH_HEAP_MB';
+/**
+ * Heap of each synth worker, in MB. A worker holds one batch of stacks at a time (about 60 MB live for 50
+ * members at 17 regions), but V8 grows its heap lazily to several times that when nothing caps it.
+ */
+const DEFAULT_WORKER_HEAP_MB = 256;
+
+/** ORG_GUARD_SYNTH_HEAP_MB: the heap cap of each synth worker process, a whole number of MB (64 or more). */
+export function synthHeapFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[HEAP_ENV]?.trim();
+  if (!raw) return DEFAULT_WORKER_HEAP_MB;
+  if (!/^\d+$/.test(raw) || Number(raw) < 64) {
+    throw new SynthSetupError(`${HEAP_ENV} must be a whole number of MB for each synth worker's heap (64 or more), got "${env[HEAP_ENV]}"; unset it for ${DEFAULT_WORKER_HEAP_MB}`);
+  }
+  return Number(raw);
+}
+
 export interface SynthOptions {
   /** Processes to synthesize with; default one per core (at most 4) when 150 or more stacks need building. */
   workers?: number;
@@ -62,23 +79,33 @@ export interface StackSource {
   build(app: App): TerraformStack;
 }
 
-/** Beside manifest.json: the code and each stack's inputs the output was built from. */
+/** Beside manifest.json: the code, each stack's inputs and the files synth wrote for it. */
 const INPUTS_FILE = 'org-guard-inputs.json';
-/** In the scratch folder while workers run: the stacks to build. */
+/** In the scratch folder while workers run: the stacks to build and what they must be built from. */
 const JOB_FILE = 'org-guard-synth-job.json';
 
 interface InputsRecord {
   code: string;
+  /** Stack name: hash of its inputs. */
   stacks: Record<string, string>;
+  /** Stack name: each file synth wrote in its folder (relative to the output folder) and its sha256. */
+  files: Record<string, Record<string, string>>;
+}
+
+/** What one process built: manifest entries and the files it wrote, by stack. */
+interface Built {
+  entries: Record<string, ManifestEntry>;
+  files: Record<string, Record<string, string>>;
 }
 
 /**
  * Synthesizes the stacks into a scratch directory beside the output and swaps it in only when all were
  * written: a failure part-way leaves the previous output untouched, never a mix of old and new stacks.
- * Incremental: a stack whose inputs and code are those of the previous output is not built; its files are
- * hard-linked from the previous output (so not rewritten) and its manifest entry kept. Many stacks to build
- * are split across processes (member stacks are independent: names that cross stacks are derived from the
- * config, never cdktf cross-stack references).
+ * Incremental: a stack whose inputs and code are those of the previous output, and whose files are still
+ * what synth wrote, is not built; those files are hard-linked from the previous output (so not rewritten)
+ * and its manifest entry kept. A stack folder holds only what synth wrote (plus `.terraform*`), as with a
+ * full synth. Many stacks to build are split across worker processes (member stacks are independent: names
+ * that cross stacks are derived from the config, never cdktf cross-stack references).
  */
 export async function synthOrganization(
   sources: readonly StackSource[],
@@ -88,9 +115,7 @@ export async function synthOrganization(
   const shardSpec = process.env[SHARD_ENV];
   if (shardSpec) {
     const [shard, shards] = shardSpec.split('/').map(Number);
-    const job = JSON.parse(readFileSync(path.join(outdir, JOB_FILE), 'utf8')) as { stacks: string[] };
-    const mine = new Set(job.stacks.filter((_, i) => i % shards === shard));
-    writeStacks(outdir, sources.filter((s) => mine.has(s.name)), shard);
+    runShard(sources, outdir, shard, shards);
     return { stacks: [], removed: [], built: [], rewritten: [] };
   }
 
@@ -107,14 +132,18 @@ export async function synthOrganization(
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   try {
-    const inputs: InputsRecord = { code: codeFingerprint(), stacks: Object.fromEntries(sources.map((s) => [s.name, inputsHash(s.inputs)])) };
+    const hashes = new WeakMap<object, string>();
+    const inputs = { code: codeFingerprint(), stacks: Object.fromEntries(sources.map((s) => [s.name, inputsHash(s.inputs, hashes)])) };
     const previous = previousOutput(outdir, inputs.code);
-    const stale = sources.filter((s) => previous?.stacks[s.name] !== inputs.stacks[s.name] || !previous.manifest[s.name]);
+    const stale = sources.filter((s) => !previous?.reusable(s.name, inputs.stacks[s.name]));
     const workers = Math.min(options.workers ?? (stale.length >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1), Math.max(1, stale.length));
     mkdirSync(path.join(scratch, 'stacks'), { recursive: true });
     if (workers > 1) {
-      writeFileSync(path.join(scratch, JOB_FILE), JSON.stringify({ stacks: stale.map((s) => s.name) }));
-      children = Array.from({ length: workers - 1 }, (_, i) => runWorker(options.workerScript ?? process.argv[1], scratch, i + 1, workers));
+      // Workers load the config and code themselves: they check them against what this process hashed.
+      const job = { code: inputs.code, stacks: Object.fromEntries(stale.map((s) => [s.name, inputs.stacks[s.name]])) };
+      writeFileSync(path.join(scratch, JOB_FILE), JSON.stringify(job));
+      const heap = synthHeapFromEnv();
+      children = Array.from({ length: workers }, (_, i) => runWorker(options.workerScript ?? process.argv[1], scratch, i, workers, heap));
     }
     return await synthAndSwap({ sources, stale, inputs, previous, outdir, scratch, workers, children });
   } finally {
@@ -122,12 +151,26 @@ export async function synthOrganization(
   }
 }
 
+/** A worker: builds every `shards`-th stack of the job, after checking it sees the code and inputs the parent hashed. */
+function runShard(sources: readonly StackSource[], outdir: string, shard: number, shards: number): void {
+  const job = JSON.parse(readFileSync(path.join(outdir, JOB_FILE), 'utf8')) as { code: string; stacks: Record<string, string> };
+  const mine = new Set(Object.keys(job.stacks).filter((_, i) => i % shards === shard));
+  const share = sources.filter((s) => mine.has(s.name));
+  const hashes = new WeakMap<object, string>();
+  const changed = codeFingerprint() !== job.code ? 'the code' : share.find((s) => inputsHash(s.inputs, hashes) !== job.stacks[s.name])?.name;
+  if (changed || share.length !== mine.size) {
+    throw new SynthSetupError(`${changed && changed !== 'the code' ? `the inputs of stack ${changed}` : 'the code or the config'} changed while synth ran; run synth again`);
+  }
+  const built = writeStacks(outdir, share);
+  writeFileSync(path.join(outdir, `built.shard-${shard}.json`), JSON.stringify(built));
+}
+
 type Worker = Promise<void> & { kill(): void };
 
 interface SynthRun {
   sources: readonly StackSource[];
   stale: readonly StackSource[];
-  inputs: InputsRecord;
+  inputs: Omit<InputsRecord, 'files'>;
   previous: PreviousOutput | undefined;
   outdir: string;
   scratch: string;
@@ -139,26 +182,38 @@ async function synthAndSwap(run: SynthRun): Promise<SynthResult> {
   const { sources, stale, inputs, previous, outdir, scratch, workers, children } = run;
   let result: SynthResult;
   try {
-    const mine = workers <= 1 ? stale : stale.filter((_, i) => i % workers === 0);
-    const manifest = writeStacks(scratch, mine, workers <= 1 ? undefined : 0);
-    await Promise.all(children);
-    rmSync(path.join(scratch, JOB_FILE), { force: true });
+    let built: Built;
+    if (workers <= 1) {
+      built = writeStacks(scratch, stale);
+    } else {
+      await Promise.all(children);
+      built = readShards(scratch, workers);
+      rmSync(path.join(scratch, JOB_FILE), { force: true });
+    }
     const staleNames = new Set(stale.map((s) => s.name));
+    const files: InputsRecord['files'] = {};
     const rewritten: string[] = [];
     for (const source of sources) {
-      if (!staleNames.has(source.name)) linkStack(previous!.dir, scratch, source.name);
-      else if (!(previous && keepIfIdentical(previous.dir, scratch, source.name))) rewritten.push(source.name);
+      const name = source.name;
+      if (!staleNames.has(name)) {
+        files[name] = previous!.files[name];
+        linkFiles(previous!.dir, scratch, files[name]);
+      } else {
+        files[name] = built.files[name];
+        if (!previous?.sameFiles(name, files[name])) rewritten.push(name);
+        else linkFiles(previous.dir, scratch, files[name]);
+      }
     }
-    const entries = workers <= 1 ? manifest.stacks : readShardManifests(scratch, workers);
+    const manifest = new App({ outdir: scratch }).manifest as unknown as ManifestWriter;
     manifest.stacks = Object.fromEntries(
       sources.map((s) => {
-        const entry = staleNames.has(s.name) ? entries[s.name] : previous!.manifest[s.name];
+        const entry = staleNames.has(s.name) ? built.entries[s.name] : previous!.manifest[s.name];
         if (!entry) throw new Error(`stack ${s.name} was not synthesized by any worker`);
         return [s.name, { ...entry, dependencies: [...s.dependsOn] }];
       }),
     );
     manifest.writeToFile();
-    writeFileSync(path.join(scratch, INPUTS_FILE), JSON.stringify(inputs));
+    writeFileSync(path.join(scratch, INPUTS_FILE), JSON.stringify({ ...inputs, files } satisfies InputsRecord));
     result = { stacks: sources.map((s) => s.name), removed: [], built: stale.map((s) => s.name), rewritten };
   } catch (e) {
     await Promise.allSettled(children);
@@ -192,100 +247,131 @@ const BATCH_STACKS = 50;
 
 /**
  * Builds the given stacks and writes them as App.synth would, a batch at a time in a fresh app each (stacks
- * are independent), so memory stays that of one batch; returns the manifest (with `shard`, also written to a
- * fragment file for the parent process).
+ * are independent), so memory stays that of one batch; returns their manifest entries and written files.
  */
-function writeStacks(outdir: string, sources: readonly StackSource[], shard?: number): ManifestWriter {
-  const manifest = new App({ outdir }).manifest as unknown as ManifestWriter;
+function writeStacks(outdir: string, sources: readonly StackSource[]): Built {
+  const built: Built = { entries: {}, files: {} };
   for (let start = 0; start < sources.length; start += BATCH_STACKS) {
-    withBatchTokens(() => {
-      const app = new App({ outdir });
-      const stacks = sources.slice(start, start + BATCH_STACKS).map((s) => s.build(app));
-      stacks.forEach((stack) => stack.prepareStack());
-      for (const stack of stacks) {
-        const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
-        if (remoteState) {
-          throw new Error(`${remoteState.node.path}: a cross-stack reference; org-guard builds each stack on its own, so derive the value from the config instead`);
+    const batch = sources.slice(start, start + BATCH_STACKS);
+    try {
+      withBatchTokens(() => {
+        const app = new App({ outdir });
+        const stacks = batch.map((s) => s.build(app));
+        stacks.forEach((stack) => stack.prepareStack());
+        for (const stack of stacks) {
+          const remoteState = stack.node.findAll().find((c) => (c as { terraformResourceType?: string }).terraformResourceType === 'terraform_remote_state');
+          if (remoteState) {
+            throw new Error(`${remoteState.node.path}: a cross-stack reference; org-guard builds each stack on its own, so derive the value from the config instead`);
+          }
         }
+        const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
+        stacks.forEach((stack) => synthesizeStack(stack, session));
+        Object.assign(built.entries, (app.manifest as unknown as ManifestWriter).stacks);
+      });
+    } catch (e) {
+      // cdktf's own words when a token of an earlier batch (dropped with it) is resolved in this one.
+      if (start > 0 && e instanceof Error && /Unrecognized Token Key|unknown number Token/i.test(e.message)) {
+        throw new Error(
+          `stacks ${batch[0].name}..${batch[batch.length - 1].name} use a token created while building an earlier batch of stacks (${e.message.split('\n')[0]}); stacks must not share cdktf tokens (values from Fn, Lazy, Token or resource attributes): create them per stack`,
+        );
       }
-      const session = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
-      stacks.forEach((stack) => synthesizeStack(stack, session));
-      Object.assign(manifest.stacks, (app.manifest as unknown as ManifestWriter).stacks);
-    });
+      throw e;
+    }
   }
-  if (shard !== undefined) writeFileSync(path.join(outdir, `manifest.shard-${shard}.json`), JSON.stringify(manifest.stacks));
-  return manifest;
+  for (const name of Object.keys(built.entries)) built.files[name] = writtenFiles(outdir, name);
+  return built;
 }
 
-function readShardManifests(outdir: string, shards: number): Record<string, ManifestEntry> {
-  const entries: Record<string, ManifestEntry> = {};
+/** Every file synth wrote in a stack's folder (relative to the output folder) and its sha256. */
+function writtenFiles(outdir: string, stack: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const visit = (relative: string) => {
+    for (const entry of readdirSync(path.join(outdir, relative), { withFileTypes: true })) {
+      const file = path.join(relative, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.isFile()) files[file] = sha256(path.join(outdir, file));
+    }
+  };
+  visit(path.join('stacks', stack));
+  return files;
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function readShards(outdir: string, shards: number): Built {
+  const built: Built = { entries: {}, files: {} };
   for (let shard = 0; shard < shards; shard++) {
-    const file = path.join(outdir, `manifest.shard-${shard}.json`);
-    Object.assign(entries, JSON.parse(readFileSync(file, 'utf8')));
+    const file = path.join(outdir, `built.shard-${shard}.json`);
+    const part = JSON.parse(readFileSync(file, 'utf8')) as Built;
+    Object.assign(built.entries, part.entries);
+    Object.assign(built.files, part.files);
     rmSync(file);
   }
-  return entries;
+  return built;
 }
 
 interface PreviousOutput {
   dir: string;
-  stacks: Record<string, string>;
   manifest: Record<string, ManifestEntry>;
+  files: InputsRecord['files'];
+  /** Built from these inputs by this code, its manifest entry there, and its files still what synth wrote. */
+  reusable(stack: string, inputs: string): boolean;
+  /** The previous output has exactly these files for the stack, unchanged since synth wrote them. */
+  sameFiles(stack: string, files: Record<string, string>): boolean;
 }
 
 /**
- * The previous output: its recorded inputs and manifest entries count only when it was built by the same
- * code (otherwise every stack is rebuilt, and only compared with its files).
+ * The previous output. Its recorded inputs count only when it was built by the same code; a stack's files
+ * count only while they are what synth wrote (a hand-edited cdk.tf.json is rebuilt, not carried over).
  */
 function previousOutput(outdir: string, code: string): PreviousOutput | undefined {
   if (!existsSync(path.join(outdir, 'stacks'))) return undefined;
-  const none: PreviousOutput = { dir: outdir, stacks: {}, manifest: {} };
+  let recorded: InputsRecord = { code: '', stacks: {}, files: {} };
+  let manifest: Record<string, ManifestEntry> = {};
   try {
-    const recorded = JSON.parse(readFileSync(path.join(outdir, INPUTS_FILE), 'utf8')) as InputsRecord;
-    if (recorded.code !== code) return none;
-    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, ManifestEntry> };
-    const kept = Object.entries(manifest.stacks).filter(([name, entry]) => existsSync(path.join(outdir, String(entry.synthesizedStackPath))) && recorded.stacks[name]);
-    return { dir: outdir, stacks: recorded.stacks, manifest: Object.fromEntries(kept) };
+    recorded = JSON.parse(readFileSync(path.join(outdir, INPUTS_FILE), 'utf8')) as InputsRecord;
+    manifest = (JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, ManifestEntry> }).stacks;
   } catch {
-    return none;
+    return undefined;
   }
+  const intact = new Map<string, boolean>();
+  const unchanged = (stack: string) => {
+    if (!intact.has(stack)) {
+      const files = recorded.files?.[stack];
+      intact.set(stack, !!files && Object.entries(files).every(([file, hash]) => existsSync(path.join(outdir, file)) && sha256(path.join(outdir, file)) === hash));
+    }
+    return intact.get(stack)!;
+  };
+  return {
+    dir: outdir,
+    manifest,
+    files: recorded.files ?? {},
+    reusable: (stack, inputs) => recorded.code === code && recorded.stacks[stack] === inputs && !!manifest[stack] && unchanged(stack),
+    sameFiles: (stack, files) => {
+      const before = recorded.files?.[stack];
+      return !!before && JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(files).sort()) && unchanged(stack);
+    },
+  };
 }
 
-/** A kept stack's files, hard-linked (not rewritten) into the new output; `.terraform*` is carried over at the swap. */
-function linkStack(from: string, to: string, name: string): void {
-  const source = path.join(from, 'stacks', name);
-  const target = path.join(to, 'stacks', name);
-  mkdirSync(target, { recursive: true });
-  for (const entry of readdirSync(source, { withFileTypes: true })) {
-    if (!entry.isFile() || entry.name.startsWith('.terraform')) continue;
+/** Files of the previous output, hard-linked (not rewritten) into the new one in place of what is there. */
+function linkFiles(from: string, to: string, files: Record<string, string>): void {
+  for (const file of Object.keys(files)) {
+    const target = path.join(to, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    rmSync(target, { force: true });
     try {
-      linkSync(path.join(source, entry.name), path.join(target, entry.name));
+      linkSync(path.join(from, file), target);
     } catch {
-      copyFileSync(path.join(source, entry.name), path.join(target, entry.name));
+      copyFileSync(path.join(from, file), target);
     }
   }
 }
 
 /**
- * A rebuilt stack whose files came out byte-identical to the previous output's: the previous files are
- * linked in their place, so the stack folder is not rewritten (onboarding a member rebuilds the core stacks,
- * which read the member list, but leaves their files alone when nothing in them changed).
- */
-function keepIfIdentical(from: string, to: string, name: string): boolean {
-  const source = path.join(from, 'stacks', name);
-  const target = path.join(to, 'stacks', name);
-  if (!existsSync(source)) return false;
-  const files = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.terraform')).map((e) => e.name).sort();
-  const mine = files(target);
-  if (mine.join('\0') !== files(source).join('\0')) return false;
-  if (!mine.every((f) => readFileSync(path.join(source, f)).equals(readFileSync(path.join(target, f))))) return false;
-  rmSync(target, { recursive: true });
-  linkStack(from, to, name);
-  return true;
-}
-
-/**
- * What the output depends on besides the stack inputs: the app's code (every .js or .ts file beside this
+ * What the output depends on besides the stack inputs: the app's code (every .js, .ts or .json file beside this
  * one and below it, outside tools/, tests and output folders), the versions of cdktf and the provider bindings, the folder synth runs in
  * (the local backend's state path) and the context the cdktf CLI passes. Any change rebuilds every stack.
  */
@@ -298,7 +384,7 @@ export function codeFingerprint(root: string = __dirname, env: NodeJS.ProcessEnv
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!NOT_APP_CODE.test(entry.name) && !(dir === root && entry.name === 'tools')) visit(full);
-      } else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+      } else if (/\.(js|ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
         hash.update(`${path.relative(root, full)}\0`).update(readFileSync(full)).update('\0');
       }
     }
@@ -317,10 +403,9 @@ export function codeFingerprint(root: string = __dirname, env: NodeJS.ProcessEnv
  * JSON would not carry faithfully and that has no content to hash (a function, a class instance) is refused
  * rather than silently hashed as `{}`.
  */
-export function inputsHash(value: unknown, seen: WeakMap<object, string> = hashCache): string {
+export function inputsHash(value: unknown, seen: WeakMap<object, string> = new WeakMap()): string {
   return createHash('sha256').update(canonical(value, seen)).digest('hex');
 }
-const hashCache = new WeakMap<object, string>();
 
 function canonical(value: unknown, seen: WeakMap<object, string>): string {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
@@ -412,20 +497,25 @@ function stackDirs(outdir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
 }
 
-function runWorker(script: string, outdir: string, shard: number, shards: number): Worker {
+function runWorker(script: string, outdir: string, shard: number, shards: number, heapMb: number): Worker {
   let child: ReturnType<typeof spawn> | undefined;
   const done = new Promise<void>((resolve, reject) => {
-    // The parent's node flags (the heap cap of cdktf.json's app command) apply to workers too.
-    child = spawn(process.execPath, [...process.execArgv, script], {
+    child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, script], {
       env: { ...process.env, CDKTF_OUTDIR: outdir, [SHARD_ENV]: `${shard}/${shards}` },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`synth worker ${shard}/${shards} failed (${code === null ? signal : `exit ${code}`}):\n${stderr}`)),
-    );
+    child.on('exit', (code, signal) => {
+      if (code === 0) return resolve();
+      if (/heap out of memory/i.test(stderr)) {
+        return reject(new SynthSetupError(`synth worker ${shard + 1} of ${shards} ran out of memory with its ${heapMb} MB heap: set ${HEAP_ENV}=${heapMb * 2} and run synth again`));
+      }
+      // A worker's own problem (e.g. the config changed meanwhile) is its last line; anything else in full.
+      const told = /SynthSetupError|changed while synth ran/.test(stderr) ? stderr.trim().split('\n').pop() : undefined;
+      reject(told ? new SynthSetupError(told) : new Error(`synth worker ${shard + 1} of ${shards} failed (${code === null ? signal : `exit ${code}`}):\n${stderr}`));
+    });
   });
   return Object.assign(done, { kill: () => void child?.kill() });
 }

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { AWS_REGIONS } from '../config/regions';
+import { syntheticOrganization } from '../tools/bench/generate';
 import { minimalInput } from './helpers';
 
 // End to end through the compiled entry point that `cdktf synth` runs (`npm test` builds dist/ first).
@@ -178,5 +180,15 @@ describe('main', () => {
     for (const file of ['manifest.json', ...stacks.map((s) => path.join('stacks', s, 'cdk.tf.json'))]) {
       expect(readFileSync(path.join(tuned, file), 'utf8')).toBe(readFileSync(path.join(plain, file), 'utf8'));
     }
+  });
+
+  test('a synth worker that runs out of memory says which setting to raise', () => {
+    // 50 members in every region: one batch needs more than a 64 MB heap (about 100 MB live).
+    const input = parse(syntheticOrganization(50));
+    input.organization.regions = AWS_REGIONS;
+    input.firewallManager = { dnsFirewall: { enabled: false } }; // its managed lists have no built-in ids in opt-in regions
+    const run = runMain(stringify(input), scratch(), { ORG_GUARD_SYNTH_WORKERS: '2', ORG_GUARD_SYNTH_HEAP_MB: '64' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^synth worker [12] of 2 ran out of memory with its 64 MB heap: set ORG_GUARD_SYNTH_HEAP_MB=128 and run synth again\n/);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Fn, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { codeFingerprint, inputsHash, synthOrganization, type StackSource } from '../synth';
 
 /** Empty stacks named `ids`, each built from its own name. */
@@ -192,5 +192,65 @@ describe('codeFingerprint and inputsHash', () => {
     expect(() => inputsHash({ build: () => 1 }, new WeakMap())).toThrow('cannot hash a function among the stack inputs');
     class Opaque {}
     expect(() => inputsHash({ thing: new Opaque() }, new WeakMap())).toThrow('cannot hash a Opaque among the stack inputs: use plain data');
+  });
+});
+
+describe('incremental synth carries over only what synth wrote', () => {
+  const outdir = () => path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-')), 'cdktf.out');
+  const counted = (built: string[], names: string[]): StackSource[] =>
+    names.map((name) => ({
+      name,
+      dependsOn: [],
+      inputs: name,
+      build: (app: App) => {
+        built.push(name);
+        const stack = new TerraformStack(app, name);
+        new TerraformOutput(stack, 'value', { value: name });
+        return stack;
+      },
+    }));
+
+  test('a hand-edited cdk.tf.json is rebuilt; files synth did not write (plans, generated_resources.tf) are gone, as after a full synth', async () => {
+    const out = outdir();
+    await synthOrganization(counted([], ['a', 'b']), out);
+    writeFileSync(path.join(out, 'stacks', 'a', 'cdk.tf.json'), '{"tampered":true}');
+    writeFileSync(path.join(out, 'stacks', 'b', 'generated_resources.tf'), 'resource "x" "y" {}');
+    writeFileSync(path.join(out, 'stacks', 'b', 'plan.out'), 'plan');
+    mkdirSync(path.join(out, 'stacks', 'b', '.terraform'));
+    const built: string[] = [];
+    const result = await synthOrganization(counted(built, ['a', 'b']), out);
+    expect(built).toEqual(['a']);
+    expect(result.rewritten).toEqual(['a']);
+    expect(JSON.parse(readFileSync(path.join(out, 'stacks', 'a', 'cdk.tf.json'), 'utf8')).output.value.value).toBe('a');
+    expect(readdirSync(path.join(out, 'stacks', 'b')).sort()).toEqual(['.terraform', 'cdk.tf.json']);
+  });
+
+  test('a worker that sees other inputs than the parent hashed refuses to build (the config changed while synth ran)', async () => {
+    const out = outdir();
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'org-guard-synth-job.json'), JSON.stringify({ code: codeFingerprint(), stacks: { a: inputsHash('what the parent read') } }));
+    process.env.ORG_GUARD_SYNTH_SHARD = '0/1';
+    try {
+      await expect(synthOrganization(counted([], ['a']), out)).rejects.toThrow('the inputs of stack a changed while synth ran; run synth again');
+    } finally {
+      delete process.env.ORG_GUARD_SYNTH_SHARD;
+    }
+  });
+
+  test('stacks that share a cdktf token across batches of 50 fail by name, not with a bare token error', async () => {
+    let shared: string | undefined;
+    const sharedExpression = () => (shared ??= Fn.upper(Lazy.stringValue({ produce: () => 'org-guard' })));
+    const names = Array.from({ length: 51 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    const sources = names.map((name) => ({
+      name,
+      dependsOn: [],
+      inputs: name,
+      build: (app: App) => {
+        const stack = new TerraformStack(app, name);
+        new TerraformOutput(stack, 'x', { value: sharedExpression() });
+        return stack;
+      },
+    }));
+    await expect(synthOrganization(sources, outdir())).rejects.toThrow(/^stacks s50\.\.s50 use a token created while building an earlier batch of stacks .*stacks must not share cdktf tokens/);
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { constants } from 'node:os';
 import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../config/load';
-import { SynthSetupError, checkOutdir, settleInterruptedSynth, synthWorkersFromEnv } from '../synth';
+import { SynthSetupError, checkOutdir, settleInterruptedSynth, synthHeapFromEnv, synthWorkersFromEnv } from '../synth';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
 
 /**
@@ -25,6 +25,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const file = configPathFromEnv(env);
     loadConfig(file, displayPath(file, env));
     synthWorkersFromEnv(env);
+    synthHeapFromEnv(env);
     checkOutdir(path.resolve(env.CDKTF_OUTDIR || 'cdktf.out'));
     terraformVersion = requireTerraform(env);
     cli = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
