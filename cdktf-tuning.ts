@@ -287,8 +287,80 @@ function stackElements(stack: TerraformStack, isElement: (x: unknown) => boolean
  * json-stable-stringify 1.3.0 (what cdktf writes stacks and the manifest with) for its options here
  * (`space`, no replacer, no cmp, cycles refused): keys sorted by code unit, toJSON honoured, undefined
  * members skipped and undefined array items written as null, empty containers with their closing indent.
+ * Fast path: a key-sorted copy written by the native JSON.stringify, whose only difference (empty containers
+ * as `{}`/`[]`) is marked and rewritten; documents it cannot order (integer-like keys, which JS objects put
+ * first) or mark take the slow path, a direct port.
  */
 export function stableStringify(value: unknown, space = '  '): string {
+  if (space === '  ') {
+    const sorted = sortedCopy(value, new Set());
+    if (sorted !== UNORDERABLE) {
+      const text = JSON.stringify(sorted, null, 2);
+      return text === undefined ? (text as unknown as string) : unmarkEmpty(text);
+    }
+  }
+  return portedStableStringify(value, space);
+}
+
+const UNORDERABLE = Symbol('unorderable');
+const EMPTY_OBJECT = '\u0000org-guard-empty-O\u0000';
+const EMPTY_ARRAY = '\u0000org-guard-empty-A\u0000';
+// How JSON.stringify writes a marker.
+const MARKED = '"\\u0000org-guard-empty-';
+const MARKED_LENGTH = MARKED.length + '?\\u0000"'.length;
+
+/** Each marked empty container becomes `{`/`[`, a newline, its line's indent (its closing indent) and `}`/`]`. */
+function unmarkEmpty(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(MARKED); at !== -1; at = text.indexOf(MARKED, from)) {
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    let indent = lineStart;
+    while (text.charCodeAt(indent) === 32) indent++;
+    const object = text[at + MARKED.length] === 'O';
+    out += `${text.slice(from, at)}${object ? '{' : '['}\n${text.slice(lineStart, indent)}${object ? '}' : ']'}`;
+    from = at + MARKED_LENGTH;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
+
+function sortedCopy(input: unknown, seen: Set<object>): unknown {
+  let node = input;
+  if (node && typeof (node as { toJSON?: unknown }).toJSON === 'function') node = (node as { toJSON(): unknown }).toJSON();
+  if (typeof node === 'string') return node.includes('\u0000org-guard-empty-') ? UNORDERABLE : node;
+  if (typeof node !== 'object' || node === null) return node;
+  if (seen.has(node)) throw new TypeError('Converting circular structure to JSON');
+  seen.add(node);
+  try {
+    if (Array.isArray(node)) {
+      if (node.length === 0) return EMPTY_ARRAY;
+      const out: unknown[] = new Array(node.length);
+      for (let i = 0; i < node.length; i++) {
+        const item = sortedCopy(node[i], seen);
+        if (item === UNORDERABLE) return UNORDERABLE;
+        out[i] = item;
+      }
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    let members = 0;
+    for (const key of Object.keys(node).sort()) {
+      if (INTEGER_LIKE.test(key) || key.includes('\u0000org-guard-empty-')) return UNORDERABLE;
+      const item = sortedCopy((node as Record<string, unknown>)[key], seen);
+      if (item === UNORDERABLE) return UNORDERABLE;
+      // what JSON.stringify would drop: json-stable-stringify drops it too
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      out[key] = item;
+      members++;
+    }
+    return members === 0 ? EMPTY_OBJECT : out;
+  } finally {
+    seen.delete(node);
+  }
+}
+
+function portedStableStringify(value: unknown, space: string): string {
   const seen = new Set<object>();
   const indents: string[] = [];
   const indentOf = (level: number) => (indents[level] ??= `\n${space.repeat(level)}`);

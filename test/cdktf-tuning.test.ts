@@ -14,6 +14,10 @@ describe('stableStringify writes what json-stable-stringify (cdktf 0.21.0 stack 
     [{}, [], '', 0, -0.5, 1e21, { toJSON: () => ({ y: 1, x: 2 }) }],
     'plain',
     { nested: { deeper: { deepest: [{ k: 'v' }, { k: null }] } } },
+    { a: [[], [{}], { b: [] }], c: { d: {} }, e: [undefined, () => 1], f: () => 1 },
+    { marker: '\u0000org-guard-empty-O\u0000', list: [{}] },
+    {},
+    [],
   ];
   test.each(samples.map((s, i) => [i, s]))('sample %i', (_i, sample) => {
     expect(stableStringify(sample)).toBe(jsonStableStringify(sample, { space: 2 }));
