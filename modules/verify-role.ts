@@ -188,6 +188,10 @@ export class VerifyRole extends Construct {
     if (props.account === 'management' && props.managementRoleArn) {
       throw new Error('verify role (management): managementRoleArn belongs to the security role');
     }
+    // IAM refuses a trust policy naming a principal that does not exist ("Invalid principal in policy"): the security
+    // role names the management role, which the management stack (deployed first) creates; the provider retries
+    // CreateRole on that error while IAM propagates a new role (retryCreateRole, internal/service/iam/role.go).
+    // A named principal deleted and created again is not trusted until the next apply rewrites the policy.
     const principalArns = props.account === 'security'
       ? [props.managementRoleArn!, ...props.trustedPrincipalArns.filter((a) => a !== props.managementRoleArn)]
       : props.trustedPrincipalArns;
