@@ -58,6 +58,8 @@ export interface ClientOptions {
   ambient?: AwsCredentialIdentityProvider;
   /** SDK attempts per call (first try included); throttling and transient errors are retried up to it. */
   maxAttempts?: number;
+  /** Bounds the HTTP requests in flight across every client (see Clients). */
+  pool?: Pool;
   /** Called once per new client: tests and the benchmark add a middleware here (a simulated AWS). */
   configure?: Configure;
 }
@@ -66,6 +68,10 @@ export interface ClientOptions {
  * One SDK client per (service, account, region), created on first use. Adaptive retry: the SDK retries
  * throttling with backoff and slows its own request rate (client-side rate limiter) after a throttle,
  * per client (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ *
+ * The pool bounds requests on the wire, below the retry middleware: a client waiting out its backoff or
+ * its rate limiter holds no slot, so one throttled API does not stall the others (a pool around `send`
+ * did: at 1,000 accounts x 17 regions with 5% throttling the run took 263 s instead of well under a minute).
  */
 export class Clients {
   private readonly cache = new Map<string, ClientOf[Service]>();
@@ -83,6 +89,14 @@ export class Clients {
         maxAttempts: this.options.maxAttempts ?? 8,
         ...(credentials ? { credentials } : {}),
       });
+      const pool = this.options.pool;
+      if (pool) {
+        // Same step and priority as a simulated AWS added by `configure` next: added first, so it wraps it.
+        (client.middlewareStack as { add: (mw: unknown, options: unknown) => void }).add(
+          (next: (args: unknown) => Promise<unknown>) => (args: unknown) => pool.run(() => next(args)),
+          { step: 'deserialize', priority: 'high', name: 'orgGuardPool' },
+        );
+      }
       this.options.configure?.(client, { service, account, region });
       this.cache.set(k, client);
     }
@@ -192,15 +206,14 @@ export class Stats {
 const KNOWN = new Set(VERIFY_CALLS.map((c) => `${c.service}:${c.action}`));
 
 /**
- * Sends one call through the pool. Errors become a CallFailure (the caller marks the cells it feeds
- * `unknown`); missing or expired credentials throw FatalError.
+ * Sends one call. Errors become a CallFailure (the caller marks the cells it feeds `unknown`); missing or
+ * expired credentials throw FatalError.
  */
 export class Caller {
   readonly stats = new Stats();
 
   constructor(
     readonly clients: Clients,
-    readonly pool: Pool,
     private readonly onCall: () => void = () => undefined,
   ) {}
 
@@ -217,7 +230,7 @@ export class Caller {
     const client = this.clients.get(service, account, region);
     this.stats.calls.set(service, (this.stats.calls.get(service) ?? 0) + 1);
     try {
-      const out = await this.pool.run(() => (client as unknown as { send: (c: unknown) => Promise<O> }).send(command));
+      const out = await (client as unknown as { send: (c: unknown) => Promise<O> }).send(command);
       this.stats.retries += Math.max(0, ((out as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1) - 1);
       return { ok: true, value: out };
     } catch (e) {

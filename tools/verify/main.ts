@@ -107,7 +107,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
     const started = Date.now();
     let identity: Identity | undefined;
-    clients = new Clients({ credentials: (account) => identity?.providers[account], maxAttempts: deps.maxAttempts, configure: deps.configure, ambient: deps.ambient });
+    clients = new Clients({
+      credentials: (account) => identity?.providers[account],
+      maxAttempts: deps.maxAttempts,
+      configure: deps.configure,
+      ambient: deps.ambient,
+      pool: new Pool(concurrency),
+    });
     const home = config.organization.homeRegion;
     const c = clients;
     identity = await resolveIdentity({
@@ -117,7 +123,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       sts: (who, credentials) => c.get('sts', who, home, credentials),
     });
 
-    const caller = new Caller(clients, new Pool(concurrency));
+    const caller = new Caller(clients);
     stopProgress = progress(io, caller, started, deps.progressEvery ?? 15_000);
     const org = await readOrganization(caller, intended.scope);
     if (org.organization.ok && org.organization.value.id !== config.organization.id) {
