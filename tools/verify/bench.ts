@@ -27,6 +27,8 @@ interface Row {
   accounts: number;
   synthSeconds: number;
   seconds: number;
+  liveSeconds: number;
+  intendedSeconds: number;
   code: number;
   calls: number;
   byService: Record<string, number>;
@@ -77,6 +79,8 @@ async function measure(members: number): Promise<Row> {
       accounts: config.accounts.members.length + 3,
       synthSeconds,
       seconds,
+      liveSeconds: doc.calls.liveSeconds,
+      intendedSeconds: doc.calls.intendedSeconds,
       code,
       calls: doc.calls.total,
       byService: doc.calls.byService,
@@ -100,7 +104,8 @@ async function run(): Promise<void> {
   for (const members of sizes) {
     const row = await measure(members);
     rows.push(row);
-    console.log(`\n${row.accounts} accounts x ${regions} regions: exit ${row.code}, ${row.seconds.toFixed(1)} s (synth before it: ${row.synthSeconds.toFixed(1)} s)`);
+    console.log(`\n${row.accounts} accounts x ${regions} regions: exit ${row.code}, ${row.seconds.toFixed(1)} s wall for npm run verify --out ` +
+      `(intended model ${row.intendedSeconds.toFixed(1)} s, AWS reads ${row.liveSeconds.toFixed(1)} s, compare and write the rest; the synth before it took ${row.synthSeconds.toFixed(1)} s)`);
     console.log(`  calls ${row.calls} (${(row.calls / regions).toFixed(0)} per region), retries ${row.retries}; requests seen by the simulated AWS ${row.requests}, throttled ${row.throttled}`);
     console.log(`  per service: ${Object.entries(row.byService).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(', ')}`);
     console.log(`  HTML ${row.htmlKiB.toFixed(0)} KiB, JSON ${row.jsonKiB.toFixed(0)} KiB, RSS ${row.rssMiB.toFixed(0)} MiB`);

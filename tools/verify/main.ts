@@ -99,7 +99,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       outdir = path.join(scratch, 'cdktf.out');
       (deps.synthesize ?? synthWithCli)(configFile, outdir);
     }
+    const t0 = Date.now();
     const intended = intendedOf(config, readSynthesized(outdir));
+    const intendedSeconds = (Date.now() - t0) / 1000;
     const relative = path.relative(process.cwd(), outdir);
     const source = scratch
       ? `a fresh synth of \`${path.relative(process.cwd(), configFile) || configFile}\``
@@ -137,11 +139,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       accountIds: (orgIds) => [...new Set([...configIds, ...orgIds])],
     }, org);
     stopProgress();
+    const liveSeconds = (Date.now() - started) / 1000;
     const result = verify(intended, live, caller.stats.failures);
     const code = exitCodeOf(result, { strict });
     const info: RunInfo = {
       exitCode: code,
       seconds: (Date.now() - started) / 1000,
+      phases: { intended: intendedSeconds, live: liveSeconds },
       stats: caller.stats,
       reached: identity.how,
       source,

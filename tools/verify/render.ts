@@ -4,7 +4,10 @@ import { allCells, countStates, type Counts, type State, type VerifyResult } fro
 /** Facts about the run that are not part of the comparison. */
 export interface RunInfo {
   exitCode: number;
+  /** From the first AWS call to the result. */
   seconds: number;
+  /** Seconds to compute the intended model (before) and to read AWS (part of `seconds`). */
+  phases?: { intended: number; live: number };
   stats: Stats;
   /** How verify reached each account ("ambient <arn>", "assumed <role arn>"). */
   reached?: Record<string, string>;
@@ -86,7 +89,8 @@ function countsLine(n: Counts): string {
 
 function statsLine(info: RunInfo): string {
   const per = [...info.stats.calls.entries()].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(', ');
-  return `calls: ${info.stats.total()} (${per}), ${info.stats.retries} retries, ${info.seconds.toFixed(1)} s`;
+  return `calls: ${info.stats.total()} (${per}), ${info.stats.retries} retries, ${info.seconds.toFixed(1)} s` +
+    (info.phases ? ` (AWS reads ${info.phases.live.toFixed(1)} s; the intended model before them ${info.phases.intended.toFixed(1)} s)` : '');
 }
 
 export function exitMeaning(code: number): string {
@@ -286,6 +290,12 @@ export function toJson(r: VerifyResult, info: RunInfo): unknown {
     failedCalls: r.failures,
     notVerified: r.notVerified,
     warnings: r.warnings,
-    calls: { total: info.stats.total(), byService: Object.fromEntries(info.stats.calls), retries: info.stats.retries, seconds: Number(info.seconds.toFixed(2)) },
+    calls: {
+      total: info.stats.total(),
+      byService: Object.fromEntries(info.stats.calls),
+      retries: info.stats.retries,
+      seconds: Number(info.seconds.toFixed(2)),
+      ...(info.phases ? { liveSeconds: Number(info.phases.live.toFixed(2)), intendedSeconds: Number(info.phases.intended.toFixed(2)) } : {}),
+    },
   };
 }
