@@ -152,7 +152,7 @@ export function describeFailure(f: CallFailure, withRegion = false): string {
     case 'region-not-enabled':
       return `${f.code} on ${where}: the region is not enabled for the account (opt-in region) or the credentials are not valid there`;
     case 'service-not-enabled':
-      return `${f.code} on ${where}: the service is not enabled there (${f.message})`;
+      return `${f.code} on ${where}: ${f.message} (the service or its delegated administration is not set up there)`;
     case 'throttled':
       return `${f.code} on ${where}: still throttled after every retry`;
     default:

@@ -427,8 +427,16 @@ export function judges(live: LiveOrg, scope: Omit<LiveScope, 'accountIds'>): Map
     const sources = live.configSources;
     if (!sources) return unseen('no organization Config aggregator in the config (services.configAggregator): verify reads recorders through it');
     if (!sources.ok) return unknown(sources.failure);
-    const s: AggregatedSourceStatus | undefined = sources.value.get(`${a.id}/${region}`);
-    if (!s) return off(`aggregator ${scope.aggregatorName} has no source status for the account here`);
+    // AggregatedSourceStatus.SourceId is "the source account ID or an organization"
+    // (https://docs.aws.amazon.com/config/latest/APIReference/API_AggregatedSourceStatus.html): an entry for the
+    // organization as a whole says nothing about one account's recorder unless it failed.
+    let s: AggregatedSourceStatus | undefined = sources.value.get(`${a.id}/${region}`);
+    if (!s) {
+      const org = live.organization.ok ? sources.value.get(`${live.organization.value.id}/${region}`) : undefined;
+      if (org?.LastUpdateStatus === 'SUCCEEDED') return unseen(`aggregator ${scope.aggregatorName} reports the organization source SUCCEEDED here, not each account`);
+      if (!org) return off(`aggregator ${scope.aggregatorName} has no source status for the account here`);
+      s = org;
+    }
     if (s.LastUpdateStatus === 'SUCCEEDED') return on('aggregator source SUCCEEDED');
     if (s.LastUpdateStatus === 'OUTDATED') return bad(`aggregator source OUTDATED${s.LastUpdateTime ? ` since ${new Date(s.LastUpdateTime).toISOString()}` : ''}`);
     return bad(`aggregator source ${s.LastUpdateStatus}${s.LastErrorCode ? `: ${s.LastErrorCode}` : ''}${s.LastErrorMessage ? ` ${s.LastErrorMessage}` : ''}`);

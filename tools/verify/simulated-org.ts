@@ -491,17 +491,18 @@ export class SimulatedOrg {
   }
 
   // ------------------------------------------------------------ Macie (delegated admin, per region)
-  // https://docs.aws.amazon.com/macie/latest/APIReference/macie.html (GET /macie)
+  // https://docs.aws.amazon.com/macie/latest/APIReference/macie.html (GET /macie). Without Macie, its APIs answer
+  // AccessDeniedException "Macie is not enabled." with HTTP 401 (as reported in mondoohq/mql#5988, prowler#1279).
   macie2_GetMacieSession(call: SimCall) {
     const m = this.macie.get(call.region);
-    if (!m?.admin) throw simError('AccessDeniedException', 'Macie is not enabled for this AWS account.', 403);
+    if (!m?.admin) throw simError('AccessDeniedException', 'Macie is not enabled.', 401);
     return { createdAt: new Date('2024-01-02T03:04:05Z'), findingPublishingFrequency: 'FIFTEEN_MINUTES', serviceRole: `arn:aws:iam::${this.securityId}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie`, status: m.admin, updatedAt: new Date('2024-01-02T03:04:05Z') };
   }
 
   // https://docs.aws.amazon.com/macie/latest/APIReference/members.html (GET /members)
   macie2_ListMembers(call: SimCall) {
     const m = this.macie.get(call.region);
-    if (!m?.admin) throw simError('AccessDeniedException', 'Macie is not enabled for this AWS account.', 403);
+    if (!m?.admin) throw simError('AccessDeniedException', 'Macie is not enabled.', 401);
     const all = [...m.members.entries()].filter(([, s]) => call.input.onlyAssociated === 'false' || s === 'Enabled');
     const p = this.page(call, all, 'nextToken', 'maxResults', 50);
     return {

@@ -154,17 +154,30 @@ describe('npm run verify against a simulated organization (real SDK clients, sim
   });
 
   test('a service not enabled for the administrator: Security Hub cells are unknown with AWS\'s message, the others ok', async () => {
-    // Security Hub answers InvalidAccessException when the account is not subscribed
-    // (https://docs.aws.amazon.com/securityhub/1.0/APIReference/CommonErrors.html).
+    // InvalidAccessException, HTTP 401 (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_ListConfigurationPolicyAssociations.html#API_ListConfigurationPolicyAssociations_Errors),
+    // with the message "Account <id> is not subscribed to AWS Security Hub" when Security Hub is off (as reported in joshlarsen/aws-recon#65).
     const run = await runVerify(full, (sim) => {
-      sim.fail({ service: 'securityhub', name: 'InvalidAccessException', message: `Account ${SECURITY} is not subscribed to AWS Security Hub` });
+      sim.fail({ service: 'securityhub', name: 'InvalidAccessException', status: 401, message: `Account ${SECURITY} is not subscribed to AWS Security Hub` });
     });
     expect(run.code).toBe(3);
     // the standards the config does not use are unknown too: verify cannot tell whether they run unmanaged
     expect(new Set(run.json.problems.map((p: any) => p.control))).toEqual(new Set(['securityhub', 'securityhub-fsbp', 'securityhub-cis', 'securityhub-nist', 'securityhub-pci', 'securityhub-tagging']));
     expect(new Set(run.json.problems.map((p: any) => p.state))).toEqual(new Set(['unknown']));
     expect(countsOf(run, 'securityhub')).toMatchObject({ ok: 0, unknown: 24 });
-    expect(run.json.problems[0].live).toContain(`InvalidAccessException on securityhub:ListConfigurationPolicyAssociations (security account): the service is not enabled there (Account ${SECURITY} is not subscribed to AWS Security Hub)`);
+    expect(run.json.problems[0].live).toContain(`InvalidAccessException on securityhub:ListConfigurationPolicyAssociations (security account): Account ${SECURITY} is not subscribed to AWS Security Hub (the service or its delegated administration is not set up there)`);
+  });
+
+  test('Macie not enabled for the administrator in one region: its own cell is missing, the members\' unknown', async () => {
+    // AccessDeniedException "Macie is not enabled." (HTTP 401) from every Macie API of an account without Macie
+    // (https://docs.aws.amazon.com/macie/latest/APIReference/macie.html; message as reported in prowler-cloud/prowler#1279).
+    const run = await runVerify(full, (sim) => {
+      sim.macie.get('us-west-2')!.admin = undefined;
+    });
+    expect(run.code).toBe(1);
+    const macie = problemsOf(run, 'macie');
+    expect(macie.filter((p: any) => p.state === 'missing')).toEqual([expect.objectContaining({ account: SECURITY, region: 'us-west-2', live: 'Macie not enabled (AccessDeniedException)' })]);
+    expect(macie.filter((p: any) => p.state === 'unknown')).toHaveLength(5);
+    expect(new Set(macie.map((p: any) => p.region))).toEqual(new Set(['us-west-2']));
   });
 
   test('failed states carry AWS\'s own status and reason', async () => {
@@ -204,6 +217,20 @@ describe('npm run verify against a simulated organization (real SDK clients, sim
     expect(live('cloudtrail', SECURITY, 'us-west-2')).toBe('trail org-guard-organization-trail IsLogging false');
     expect(live('config-recorder', DEV, 'us-east-1')).toBe('aggregator source FAILED: AccessDeniedException The aggregator role cannot read the account');
     for (const p of run.json.problems) expect(p.state).toBe('failed');
+  });
+
+  test('Config: an aggregator source for the whole organization (SourceId the organization id) fails every account of the region, or leaves them unchecked', async () => {
+    // AggregatedSourceStatus.SourceId: "The source account ID or an organization"
+    // (https://docs.aws.amazon.com/config/latest/APIReference/API_AggregatedSourceStatus.html)
+    const run = await runVerify(full, (sim) => {
+      sim.configAggregator!.sources.clear();
+      sim.configAggregator!.sources.set('o-exampleorg1/us-east-1', { status: 'SUCCEEDED' });
+      sim.configAggregator!.sources.set('o-exampleorg1/us-west-2', { status: 'OUTDATED' });
+    });
+    const cells = problemsOf(run, 'config-recorder');
+    expect(new Set(cells.map((p: any) => `${p.region} ${p.state}`))).toEqual(new Set(['us-west-2 failed', 'eu-west-1 missing', 'ap-northeast-1 missing']));
+    expect(countsOf(run, 'config-recorder')).toMatchObject({ ok: 0, unchecked: 6, failed: 6, missing: 12 });
+    expect(run.code).toBe(1);
   });
 
   test('accounts of the config not active in the organization, and declared policies not attached, fail', async () => {
