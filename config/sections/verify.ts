@@ -86,6 +86,14 @@ export function checkVerify(cfg: OrgConfig, ctx: z.RefinementCtx): void {
       fail(ctx, ['verify', 'githubOidc', 'refs'], 'the list of refs is empty, so no workflow run could assume the role; list at least one (e.g. refs/heads/main) or remove githubOidc');
     }
   }
+  // Sharing a name with the deployment role would make verify run with write access (and createRole collide with it).
+  const deploymentRoles: [string | undefined, string][] = [[cfg.deployment.roleName, 'deployment.roleName'], [cfg.deployment.managementRoleName, 'deployment.managementRoleName']];
+  for (const [name, key] of deploymentRoles) {
+    if (name !== undefined && v.roleName === name) {
+      fail(ctx, ['verify', 'roleName'], `"${v.roleName}" is ${key}, the role that deploys org-guard (it can write); verify needs a read-only role of its own: choose another name (default org-guard-verify)`);
+      break;
+    }
+  }
   if (v.createRole && v.trustedPrincipalArns.length === 0 && !v.githubOidc) {
     // A trust policy without a principal admits nobody (and IAM rejects an empty Principal).
     fail(ctx, ['verify', 'createRole'],

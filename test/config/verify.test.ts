@@ -65,4 +65,13 @@ describe('verify config', () => {
     input.verify = { createRole: true, trustedPrincipalArns: ['arn:aws:iam::111111111111:role/ci'] };
     expect(configOf(input).verify.createRole).toBe(true);
   });
+
+  test('the verify role is never the deployment role, which can write', () => {
+    expectProblem(problemsFor((i) => (i.verify = { roleName: 'OrganizationAccountAccessRole' })), 'verify.roleName',
+      /"OrganizationAccountAccessRole" is deployment.roleName, the role that deploys org-guard .* choose another name/);
+    expectProblem(problemsFor((i) => {
+      i.deployment = { managementRoleName: 'OrgGuardDeploy' };
+      i.verify = { roleName: 'OrgGuardDeploy' };
+    }), 'verify.roleName', /is deployment.managementRoleName/);
+  });
 });
