@@ -69,6 +69,13 @@ export const verifySchema = strictObject({
     .describe('GitHub Actions OIDC: workflow runs of this repository and refs may assume the management account\'s verify role directly (the account\'s token.actions.githubusercontent.com OIDC provider must exist).'),
 }).prefault({});
 
+/** Trust settings without createRole configure nothing: worth saying at synth. */
+export function verifyWarnings(cfg: OrgConfig): string[] {
+  const v = cfg.verify;
+  if (v.createRole || (v.trustedPrincipalArns.length === 0 && !v.githubOidc)) return [];
+  return ['verify.trustedPrincipalArns / verify.githubOidc are set but verify.createRole is false: no verify role is created and nothing trusts them; set verify.createRole: true'];
+}
+
 export function checkVerify(cfg: OrgConfig, ctx: z.RefinementCtx): void {
   const v = cfg.verify;
   const dupes = (list: string[], path: string[], what: string) => {

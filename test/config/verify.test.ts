@@ -1,5 +1,6 @@
 import { configOf, minimalInput } from '../helpers';
 import { expectProblem, problemsFor } from './section-problems';
+import { configWarnings } from '../../config/warnings';
 
 describe('verify config', () => {
   test('defaults: role org-guard-verify, not created, nobody trusted, no GitHub OIDC', () => {
@@ -73,5 +74,14 @@ describe('verify config', () => {
       i.deployment = { managementRoleName: 'OrgGuardDeploy' };
       i.verify = { roleName: 'OrgGuardDeploy' };
     }), 'verify.roleName', /is deployment.managementRoleName/);
+  });
+
+  test('trust settings without createRole warn at synth: they configure nothing', () => {
+    const input = minimalInput();
+    input.verify = { githubOidc: { repository: 'o/r' } };
+    expect(configWarnings(configOf(input))).toEqual(expect.arrayContaining([expect.stringMatching(/^verify.trustedPrincipalArns \/ verify.githubOidc are set but verify.createRole is false/)]));
+    input.verify.createRole = true;
+    expect(configWarnings(configOf(input)).join('\n')).not.toMatch(/^verify\./m);
+    expect(configWarnings(configOf()).join('\n')).not.toMatch(/^verify\./m);
   });
 });
