@@ -14,6 +14,7 @@ import { organizationPoliciesSchema, checkOrganizationPolicies } from './section
 import { checkSecurityHubTuning } from './sections/security-hub-tuning';
 import { checkAccessAnalyzerRules } from './sections/access-analyzer-rules';
 import { checkMalwareProtection, s3MalwareProtection } from './sections/malware-protection';
+import { verifySchema, checkVerify } from './sections/verify';
 
 /** Stack names of the core accounts; a member may not take one. */
 export const CORE_STACKS = ['management', 'log-archive', 'security'] as const;
@@ -189,6 +190,7 @@ const configShape = strictObject({
   budget: budgetSchema,
   removal: removalSchema.describe('Taking a service or a region away safely: what the management stack keeps for one more deploy.'),
   organizationPolicies: organizationPoliciesSchema,
+  verify: verifySchema.describe('`npm run verify`: the read-only role it assumes, and who may assume it.'),
 });
 
 export type OrgConfig = z.infer<typeof configShape>;
@@ -206,7 +208,8 @@ export const configSchema = configShape
   .superRefine(...crossCheck(checkOrganizationPolicies))
   .superRefine(...crossCheck(checkSecurityHubTuning))
   .superRefine(...crossCheck(checkAccessAnalyzerRules))
-  .superRefine(...crossCheck(checkMalwareProtection));
+  .superRefine(...crossCheck(checkMalwareProtection))
+  .superRefine(...crossCheck(checkVerify));
 
 export type OrgConfigInput = z.input<typeof configSchema>;
 export type MemberAccount = OrgConfig['accounts']['members'][number];

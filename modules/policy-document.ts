@@ -9,7 +9,7 @@ export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow' | 'Deny';
   /** Resource and trust policies only. */
-  Principal?: '*' | { AWS?: PolicyValue; Service?: PolicyValue };
+  Principal?: '*' | { AWS?: PolicyValue; Service?: PolicyValue; Federated?: PolicyValue };
   Action: PolicyValue;
   /** Absent in trust policies. */
   Resource?: PolicyValue;

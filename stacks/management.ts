@@ -11,6 +11,7 @@ import { OrganizationTrail } from '../modules/organization-trail';
 import { logArchiveNames } from '../modules/names';
 import { CentralizedRootAccess } from '../modules/root-access';
 import { OrganizationManagementPolicies } from '../modules/declarative-policies';
+import { VerifyRole, verifyRoleArn } from '../modules/verify-role';
 
 /** Organization management account: trusted access, delegated admins, organization trail, guardrails. */
 export class ManagementStack extends AccountStack {
@@ -88,6 +89,20 @@ export class ManagementStack extends AccountStack {
       // An organization trail needs CloudTrail's trusted access, which the adopted organization grants.
       dependsOn: [this.organization.resource],
     });
+
+    // Read-only role for `npm run verify` (opt-in): trusted by CI; chains into the security account's role.
+    const verify = config.verify;
+    if (verify.createRole) {
+      new VerifyRole(this, 'verify-role', {
+        account: 'management',
+        accountId: config.accounts.management.id,
+        organizationId: config.organization.id,
+        roleName: verify.roleName,
+        trustedPrincipalArns: verify.trustedPrincipalArns,
+        githubOidc: verify.githubOidc,
+        securityRoleArn: verifyRoleArn(config.accounts.security.id, verify.roleName),
+      });
+    }
   }
 }
 

@@ -71,6 +71,23 @@ describe('policy evaluator', () => {
     expect(isAllowed(p, req({ 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:eu-west-1:1:trail/t', 'x:z': 'present' }))).toBe(false);
   });
 
+  test('a web identity matches only its Federated provider, with its claims as condition keys', () => {
+    const provider = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
+    const trust: Policy = {
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Federated: provider },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } },
+      }],
+    };
+    const req = { action: 'sts:AssumeRoleWithWebIdentity', context: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } };
+    expect(isAllowed(trust, { ...req, principal: { federated: provider } })).toBe(true);
+    expect(isAllowed(trust, { ...req, principal: { federated: provider.replace('111111111111', '999999999999') } })).toBe(false);
+    expect(isAllowed(trust, { ...req, principal: { arn: 'arn:aws:iam::111111111111:root' } })).toBe(false);
+    expect(isAllowed(policy, { ...req, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', principal: { federated: provider } })).toBe(false);
+  });
+
   test('wildcardGrants finds world-wide service grants but not denies', () => {
     expect(wildcardGrants(policy, 's3')).toEqual([]);
     const open: Policy = { Statement: [...(policy.Statement as any[]), { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:*', Resource: '*' }] };

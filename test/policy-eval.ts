@@ -2,7 +2,7 @@
  * A small IAM policy evaluator for tests: enough of AWS's logic to ask a synthesized bucket, key or
  * SCP policy "is this request allowed?" as data. Explicit Deny wins, then any Allow, else implicit deny.
  *
- * Supported: Principal / NotPrincipal ("*", AWS account ids, account roots, ARNs, Service), Action /
+ * Supported: Principal / NotPrincipal ("*", AWS account ids, account roots, ARNs, Service, Federated), Action /
  * NotAction and Resource / NotResource with * and ? wildcards, and the condition operators
  * String(Not)Equals(IgnoreCase), String(Not)Like, Arn(Not)Equals, Arn(Not)Like, Bool, Null,
  * Numeric*, with the IfExists suffix and ForAnyValue: / ForAllValues: prefixes.
@@ -14,8 +14,11 @@
 export type ContextValue = string | boolean | number | Array<string | boolean | number>;
 
 export interface Request {
-  /** e.g. { service: 'cloudtrail.amazonaws.com' }, { arn: 'arn:aws:iam::111111111111:role/x' }, or 'anonymous'. */
-  principal: { service: string } | { arn: string } | 'anonymous';
+  /**
+   * e.g. { service: 'cloudtrail.amazonaws.com' }, { arn: 'arn:aws:iam::111111111111:role/x' }, 'anonymous', or a web
+   * identity: { federated: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' } (its claims go in context).
+   */
+  principal: { service: string } | { arn: string } | { federated: string } | 'anonymous';
   action: string;
   /** Resource ARN; default '*'. */
   resource?: string;
@@ -120,6 +123,8 @@ function principalMatches(principal: unknown, who: Request['principal']): boolea
   const p = principal as Record<string, string | string[]>;
   if (who === 'anonymous') return list(p.AWS ?? []).includes('*');
   if ('service' in who) return list(p.Service ?? []).includes(who.service) || list(p.AWS ?? []).includes('*');
+  // A web identity matches only the identity provider named in Federated (IAM user guide, "AWS JSON policy elements: Principal").
+  if ('federated' in who) return list(p.Federated ?? []).includes(who.federated);
   const account = who.arn.split(':')[4];
   return list(p.AWS ?? []).some(
     (id) => id === '*' || id === who.arn || id === account || id === `arn:aws:iam::${account}:root`,

@@ -32,12 +32,12 @@ test('the workflow is valid YAML with the expected triggers', () => {
 test('never uses static AWS keys: every AWS step assumes a role through OIDC', () => {
   expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|aws-session-token|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN/i);
   const awsJobs = Object.keys(jobs).filter((j) => uses(j, 'aws-actions/configure-aws-credentials').length > 0);
-  expect(awsJobs.sort()).toEqual(['deploy-core', 'deploy-members', 'plan']);
+  expect(awsJobs.sort()).toEqual(['deploy-core', 'deploy-members', 'plan', 'verify']);
   for (const j of awsJobs) {
     expect(jobs[j].permissions['id-token']).toBe('write');
     for (const s of uses(j, 'aws-actions/configure-aws-credentials')) {
       expect(Object.keys(s.with).sort()).toEqual(['aws-region', 'role-session-name', 'role-to-assume']);
-      expect(s.with['role-to-assume']).toMatch(/^\$\{\{ vars\.ORG_GUARD_(PLAN|APPLY)_ROLE_ARN \}\}$/);
+      expect(s.with['role-to-assume']).toMatch(/^\$\{\{ vars\.ORG_GUARD_(PLAN|APPLY|VERIFY)_ROLE_ARN \}\}$/);
     }
   }
   expect(uses('plan', 'aws-actions/configure-aws-credentials')[0].with['role-to-assume']).toContain('PLAN_ROLE');
@@ -165,6 +165,68 @@ test('concurrency: every deploy shares one group (never two at once); pull-reque
   for (const g of [push, manualDeploy, { ...main, event_name: 'schedule' }]) expect(cancels(g)).toBe(false);
   // A job-level group of the same name would wait for its own run forever.
   for (const j of Object.values(jobs)) if (j.concurrency) expect(String(j.concurrency.group ?? j.concurrency).toLowerCase()).not.toBe(String(deployGroup).toLowerCase());
+});
+
+describe('the nightly verify job', () => {
+  const job = jobs.verify;
+  // GitHub evaluates a job's `if` with its contexts; a repository variable that is not set reads as ''.
+  const runsOn = (github: Record<string, any>, inputs: Record<string, any> = {}, vars: Record<string, string> = {}) => {
+    const js = String(job.if).replace(/==/g, '===').replace(/!===/g, '!==').replace(/!=(?!=)/g, '!==');
+    return new Function('github', 'inputs', 'vars', `return (${js});`)(github, inputs, { ORG_GUARD_VERIFY_ROLE_ARN: '', ...vars }) as boolean;
+  };
+  const role = { ORG_GUARD_VERIFY_ROLE_ARN: 'arn:aws:iam::111111111111:role/org-guard-verify' };
+
+  test('runs on the schedule (and a manual plan run) once the verify role variable is set; never for pull requests, pushes or deploys', () => {
+    expect(runsOn({ event_name: 'schedule' }, {}, role)).toBe(true);
+    expect(runsOn({ event_name: 'workflow_dispatch' }, { deploy: false }, role)).toBe(true);
+    expect(runsOn({ event_name: 'schedule' })).toBe(false);
+    for (const event of ['pull_request', 'push']) expect(runsOn({ event_name: event }, {}, role)).toBe(false);
+    expect(runsOn({ event_name: 'workflow_dispatch' }, { deploy: true }, role)).toBe(false);
+    expect(wf.on.schedule).toHaveLength(1);
+  });
+
+  test('read-only: an OIDC token for the verify role, no environment, no write permission, no Terraform token', () => {
+    expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(job.environment).toBeUndefined();
+    const [aws] = uses('verify', 'aws-actions/configure-aws-credentials');
+    expect(aws.with['role-to-assume']).toBe('${{ vars.ORG_GUARD_VERIFY_ROLE_ARN }}');
+    expect(aws.if).toBeUndefined();
+    expect(JSON.stringify(job)).not.toMatch(/secrets\./);
+    // It reads what the synth job synthesized, like the coverage report in CI.
+    expect(job.needs).toBe('synth');
+    expect(uses('verify', 'actions/download-artifact')[0].with).toEqual({ name: 'cdktf-out', path: 'cdktf.out' });
+    expect(runOf('verify')).toContain('npm run -s verify -- --out cdktf.out --report-dir reports --json > reports/verify.json');
+    // Every action is pinned to a major version, like the rest of the workflow.
+    for (const s of steps('verify')) if (s.uses) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  });
+
+  test('the report is uploaded whatever verify found', () => {
+    const [upload] = uses('verify', 'actions/upload-artifact');
+    expect(upload.with).toMatchObject({ name: 'verify-report', path: 'reports' });
+    expect(upload.if).toBe('${{ !cancelled() }}');
+    expect(steps('verify').indexOf(upload)).toBe(steps('verify').length - 1);
+  });
+
+  // The step script, run as GitHub runs `shell: bash` (bash -eo pipefail), with a stand-in npm that behaves like
+  // `npm run -s verify -- ... --json` (JSON on stdout, the summary on stderr) and exits with the given status.
+  test.each([[0, 0], [1, 1], [3, 3], [2, 2]])('verify exiting %i makes the step exit %i, with the reports written', (verifyExit, stepExit) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-verify-step-'));
+    const bin = path.join(dir, 'bin');
+    execFileSync('mkdir', ['-p', bin]);
+    writeFileSync(path.join(bin, 'npm'), `#!/usr/bin/env bash\necho "$*" > args.txt\necho '{"exitCode": ${verifyExit}}'\necho 'verify: summary line' >&2\nexit ${verifyExit}\n`, { mode: 0o755 });
+    const summary = path.join(dir, 'summary.md');
+    const script = steps('verify').find((s) => /npm run -s verify/.test(s.run ?? '')).run;
+    let status = 0;
+    try {
+      execFileSync('bash', ['-eo', 'pipefail', '-c', script], { cwd: dir, stdio: 'pipe', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: summary } });
+    } catch (e: any) {
+      status = e.status;
+    }
+    expect(status).toBe(stepExit);
+    expect(JSON.parse(readFileSync(path.join(dir, 'reports/verify.json'), 'utf8'))).toEqual({ exitCode: verifyExit });
+    expect(readFileSync(summary, 'utf8')).toContain('verify: summary line');
+    expect(readFileSync(path.join(dir, 'args.txt'), 'utf8').trim()).toBe('run -s verify -- --out cdktf.out --report-dir reports --json');
+  });
 });
 
 test('synth installs the pinned Terraform before synthesizing (cdktf validates import blocks with `terraform version`)', () => {

@@ -23,7 +23,7 @@ export interface Io {
 export type Synthesize = (configFile: string, outdir: string) => void;
 
 /** The real synth entry point (dist/main.js), so the report sees exactly what `npm run synth` writes. */
-const synthWithCli: Synthesize = (configFile, outdir) => {
+export const synthWithCli: Synthesize = (configFile, outdir) => {
   const entry = path.join(__dirname, '..', '..', 'main.js');
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   // Left unset for the bundled example, so synth's "config:" line says that instead of "(ORG_CONFIG)".
