@@ -4,6 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup.ts'],
+  // A folder for the run's synthesized configs (test/synth-cache.ts): each is synthesized once per run.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Jest's default on 2 cores is one worker; the synth-heavy suites are CPU-bound, so use every core.
   maxWorkers: '100%',
   transform: {

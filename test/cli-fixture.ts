@@ -9,9 +9,9 @@ import { parse, stringify } from 'yaml';
 
 /**
  * The commands a user types, through the cdktf CLI (`npm run synth` and friends, `npx cdktf list`), in a copy
- * of the project as a fresh clone has it (no dist/, no cdktf.out/) with this project's node_modules.
- * One copy per suite (two suites, so they run side by side), and the steps of a suite build on each other,
- * as a user's day does.
+ * of the project as a fresh clone has it after the README's `npm ci` (dist/ built by `prepare`, no cdktf.out/)
+ * with this project's node_modules. One copy for the one suite that runs these commands (test/cli.test.ts),
+ * and its steps build on each other, as a user's day does.
  */
 
 const repo = path.resolve(__dirname, '..');
@@ -25,17 +25,30 @@ function copyProject(): void {
   if (git.status !== 0) {
     // not a git checkout: everything but what a clone would not have
     const skip = new Set(['node_modules', 'dist', 'cdktf.out', 'reports', '.git']);
-    cpSync(repo, project, { recursive: true, filter: (src) => !skip.has(path.relative(repo, src).split(path.sep)[0]) });
+    cpSync(repo, project, { recursive: true, preserveTimestamps: true, filter: (src) => !skip.has(path.relative(repo, src).split(path.sep)[0]) });
     symlinkSync(path.join(repo, 'node_modules'), path.join(project, 'node_modules'));
+    copyBuild();
     return;
   }
   const files = git.stdout.split('\n');
   for (const file of files.filter(Boolean)) {
     if (!existsSync(path.join(repo, file)) || file.split('/')[0] === 'node_modules') continue; // deleted in the work tree, or a linked install
     mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
-    cpSync(path.join(repo, file), path.join(project, file));
+    cpSync(path.join(repo, file), path.join(project, file), { preserveTimestamps: true });
   }
   symlinkSync(path.join(repo, 'node_modules'), path.join(project, 'node_modules'));
+  copyBuild();
+}
+
+/**
+ * dist/ as `npm ci` leaves it (its `prepare` runs the build), timestamps kept: a build that is up to date in
+ * the checkout is up to date in the copy, one older than a source stays older. (`tsc -p` still compiles it
+ * once here: its build state names the checkout's node_modules, which the copy reaches through a link.)
+ */
+function copyBuild(): void {
+  const dist = path.join(repo, 'dist');
+  if (!existsSync(path.join(dist, '.tsbuildinfo'))) return; // never built: the first npm script builds it
+  cpSync(dist, path.join(project, 'dist'), { recursive: true, preserveTimestamps: true, filter: (src) => path.basename(src) !== 'test.tsbuildinfo' });
 }
 
 /**

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { buildApp } from '../app';
 import { parseConfig } from '../config/load';
 import type { OrgConfig } from '../config/schema';
+import { cachedSynth } from './synth-cache';
 
 /** The minimum config from the README: the foundation for tests that change one thing. */
 export function minimalInput(): Record<string, any> {
@@ -36,11 +37,17 @@ export interface TfJson {
   [key: string]: unknown;
 }
 
-/** Synthesizes every stack of the organization; returns each stack's Terraform JSON by name. */
+/**
+ * Synthesizes every stack of the organization; returns each stack's Terraform JSON by name (a fresh copy:
+ * tests may change it). A config already synthesized in this jest run is read back (test/synth-cache.ts).
+ */
 export function synthOrg(config: OrgConfig = configOf()): Record<string, TfJson> {
-  const stacks = buildApp(config, Testing.app());
-  const all = [stacks.logArchive, stacks.management, stacks.security, ...stacks.members];
-  return Object.fromEntries(all.map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]));
+  const pairs = cachedSynth(config, () => {
+    const stacks = buildApp(config, Testing.app());
+    const all = [stacks.logArchive, stacks.management, stacks.security, ...stacks.members];
+    return all.map((s): [string, TfJson] => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]);
+  });
+  return Object.fromEntries(pairs);
 }
 
 /** Every resource of a type in a stack's JSON, as [construct-derived name, body] pairs. */

@@ -1,0 +1,5 @@
+import { removeSynthCache } from './synth-cache';
+
+export default function globalTeardown(): void {
+  removeSynthCache();
+}
