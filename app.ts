@@ -1,10 +1,21 @@
 import { App } from 'cdktf';
 import type { OrgConfig } from './config/schema';
 import type { StackSource } from './synth';
-import { LogArchiveStack } from './stacks/log-archive';
-import { ManagementStack } from './stacks/management';
-import { SecurityStack } from './stacks/security';
-import { MemberStack } from './stacks/member';
+import type { LogArchiveStack } from './stacks/log-archive';
+import type { ManagementStack } from './stacks/management';
+import type { SecurityStack } from './stacks/security';
+import type { MemberStack } from './stacks/member';
+
+// The stack classes (and with them the provider bindings) load when a stack is first built: the parent of a
+// parallel synth, which only hands stacks to its workers, never pays for them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const stacks = {
+  logArchive: () => (require('./stacks/log-archive') as typeof import('./stacks/log-archive')).LogArchiveStack,
+  management: () => (require('./stacks/management') as typeof import('./stacks/management')).ManagementStack,
+  security: () => (require('./stacks/security') as typeof import('./stacks/security')).SecurityStack,
+  member: () => (require('./stacks/member') as typeof import('./stacks/member')).MemberStack,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface OrgStacks {
   app: App;
@@ -24,14 +35,14 @@ export function organizationStacks(config: OrgConfig): StackSource[] {
   const { members, ...accounts } = config.accounts;
   const shared = { ...config, accounts: { ...accounts, members: [] } };
   return [
-    { name: 'log-archive', dependsOn: [], inputs: config, build: (app) => new LogArchiveStack(app, config) },
-    { name: 'management', dependsOn: ['log-archive'], inputs: config, build: (app) => new ManagementStack(app, config) },
-    { name: 'security', dependsOn: ['management'], inputs: config, build: (app) => new SecurityStack(app, config) },
+    { name: 'log-archive', dependsOn: [], inputs: config, build: (app) => new (stacks.logArchive())(app, config) },
+    { name: 'management', dependsOn: ['log-archive'], inputs: config, build: (app) => new (stacks.management())(app, config) },
+    { name: 'security', dependsOn: ['management'], inputs: config, build: (app) => new (stacks.security())(app, config) },
     ...members.map((member): StackSource => ({
       name: member.name,
       dependsOn: ['security'],
       inputs: { shared, member },
-      build: (app) => new MemberStack(app, { ...config, accounts: { ...config.accounts, members: [member] } }, member),
+      build: (app) => new (stacks.member())(app, { ...config, accounts: { ...config.accounts, members: [member] } }, member),
     })),
   ];
 }
