@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { type PathOptions, pathOption } from './args';
 import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
 import { computeCoverage, readSynthesized, SynthOutputError } from './coverage';
 import { renderHtml, renderMarkdown, type MarkdownOptions } from './render';
@@ -41,10 +42,7 @@ export function main(
   io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
   synthesize: Synthesize = synthWithCli,
 ): number {
-  let configFile = configPathFromEnv(env);
-  let outdir: string | undefined;
-  let reportDir = 'reports';
-  // Paths are the user's, typed in the folder npm reports as INIT_CWD (npm runs the script from the project root).
+  const paths: PathOptions = { configFile: configPathFromEnv(env), reportDir: 'reports' };
   const typedIn = env.INIT_CWD || process.cwd();
   let details: MarkdownOptions['details'] = 'all';
   for (let i = 0; i < argv.length; i++) {
@@ -58,13 +56,7 @@ export function main(
       if (a === '-h' || a === '--help') {
         io.stdout(`${USAGE}\n`);
         return 0;
-      } else if (a === '--config') configFile = path.resolve(typedIn, next());
-      else if (a === '--out') outdir = path.resolve(typedIn, next());
-      else if (a === '--report-dir') {
-        const dir = path.resolve(typedIn, next());
-        const below = path.relative(process.cwd(), dir);
-        reportDir = below && !below.startsWith('..') && !path.isAbsolute(below) ? below : dir;
-      }
+      } else if (pathOption(a, next, typedIn, paths)) continue;
       else if (a === '--details') {
         const d = next();
         if (d !== 'all' && d !== 'gaps' && d !== 'none') throw new Error(`--details must be all, gaps or none, got "${d}"`);
@@ -76,6 +68,8 @@ export function main(
     }
   }
 
+  const { configFile, reportDir } = paths;
+  let { outdir } = paths;
   // Checked before the synth, which takes a while.
   if (existsSync(reportDir) && !statSync(reportDir).isDirectory()) {
     io.stderr(`report: --report-dir ${reportDir} is a file; the report is written into a folder (coverage.md, coverage.html)\n`);

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
 import { readSynthesized, SynthOutputError } from '../report/coverage';
 import { synthWithCli, type Io, type Synthesize } from '../report/main';
+import { type PathOptions, pathOption } from '../report/args';
 import { Caller, Clients, FatalError, Pool, type Configure } from './aws';
 import { exitCodeOf, intendedOf, verify } from './compare';
 import { resolveIdentity, type Identity } from './credentials';
@@ -45,9 +46,7 @@ const defaultIo: VerifyIo = {
 };
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: VerifyIo = defaultIo, deps: Deps = {}): Promise<number> {
-  let configFile = configPathFromEnv(env);
-  let outdir: string | undefined;
-  let reportDir = 'reports';
+  const paths: PathOptions = { configFile: configPathFromEnv(env), reportDir: 'reports' };
   let json = false;
   let strict = false;
   let concurrency = 16;
@@ -63,13 +62,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       if (a === '-h' || a === '--help') {
         io.stdout(`${USAGE}\n`);
         return 0;
-      } else if (a === '--config') configFile = path.resolve(typedIn, next());
-      else if (a === '--out') outdir = path.resolve(typedIn, next());
-      else if (a === '--report-dir') {
-        const dir = path.resolve(typedIn, next());
-        const below = path.relative(process.cwd(), dir);
-        reportDir = below && !below.startsWith('..') && !path.isAbsolute(below) ? below : dir;
-      } else if (a === '--json') json = true;
+      } else if (pathOption(a, next, typedIn, paths)) continue;
+      else if (a === '--json') json = true;
       else if (a === '--strict') strict = true;
       else if (a === '--concurrency') {
         const v = next();
@@ -81,6 +75,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return 2;
     }
   }
+  const { configFile, reportDir } = paths;
+  let { outdir } = paths;
   // With --json, stdout carries only the JSON document.
   const say = json ? io.stderr : io.stdout;
 
