@@ -19,6 +19,8 @@ export const work = mkdtempSync(path.join(tmpdir(), 'org-guard-cli-'));
 export const project = path.join(work, 'org-guard');
 export const spyLog = path.join(work, 'lookups.log');
 export const terraformLog = path.join(work, 'terraform.log');
+/** One line per cdktf CLI process: the convert-only modules it loaded (tools/cdktf-cli-preload.ts defers them). */
+export const cliModulesLog = path.join(work, 'cli-modules.log');
 
 function copyProject(): void {
   const git = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' });
@@ -70,6 +72,10 @@ dns.lookup = function (h, ...rest) {
 };
 const p = dns.promises.lookup;
 dns.promises.lookup = function (h, ...rest) { log(h); return refused(h) ? Promise.reject(fail(h)) : p.call(this, h, ...rest); };
+if (/(cdktf-cli[\\/]bundle[\\/]bin|node_modules[\\/]\\.bin)[\\/]cdktf$/.test(process.argv[1] || '')) process.on('exit', () => {
+  const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](jsii-rosetta|@cdktf[\\/]provider-generator)[\\/]/.test(f));
+  fs.appendFileSync(${JSON.stringify(cliModulesLog)}, process.argv.slice(2).join(' ') + ': ' + loaded.length + '\\n');
+});
 `);
   return spy;
 }

@@ -34,7 +34,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     console.error(e instanceof ConfigError || e instanceof TerraformVersionError || e instanceof SynthSetupError ? e.message : `org-guard: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const child = spawn(process.execPath, [cli, command, ...args], {
+  const child = spawn(process.execPath, ['--require', path.join(__dirname, 'cdktf-cli-preload.js'), cli, command, ...args], {
     stdio: 'inherit',
     env: { ...env, CHECKPOINT_DISABLE: '1', [TERRAFORM_VERSION_ENV]: terraformVersion },
   });

@@ -27,8 +27,21 @@ interface Rename {
   moveFrom?: string;
 }
 
+/**
+ * One synth per config file and loaded code: the commands a test runs in a row see the same code and configs,
+ * so the second one reads the first one's addresses instead of synthesizing them again.
+ */
+function memoized(synthesize: RecordModule['synthesizeAddresses']): RecordModule['synthesizeAddresses'] {
+  const done = new Map<string, ReturnType<typeof synthesize>>();
+  return (file) => {
+    if (!done.has(file)) done.set(file, synthesize(file));
+    return done.get(file)!;
+  };
+}
+const synthesize = memoized(synthesizeAddresses);
+
 /** Runs `use` with the org-guard code loaded as if one construct id had been renamed in the source. */
-function withRename<T>(rename: Rename, use: (record: RecordModule, main: MainModule) => T): T {
+function withRename<T>(rename: Rename, use: (record: RecordModule, main: MainModule, synthesize: RecordModule['synthesizeAddresses']) => T): T {
   let result!: T;
   jest.isolateModules(() => {
     jest.doMock(rename.module, () => {
@@ -43,7 +56,9 @@ function withRename<T>(rename: Rename, use: (record: RecordModule, main: MainMod
       }
       return { ...actual, [rename.className]: Renamed };
     });
-    result = use(require('../../tools/addresses/record'), require('../../tools/addresses/main'));
+    (require('../../synth') as typeof import('../../synth')).tuneCdktf(); // as `npm run addresses` and test/setup.ts do
+    const record: RecordModule = require('../../tools/addresses/record');
+    result = use(record, require('../../tools/addresses/main'), memoized(record.synthesizeAddresses));
   });
   return result;
 }
@@ -61,7 +76,7 @@ function capture() {
 describe('resource address record', () => {
   // The contract: what users deployed from the bundled configs keeps its address across versions.
   it.each(RECORDED_EXAMPLES.map((e) => [e.name, e.file]))('%s (%s) synthesizes exactly the recorded addresses', (name, file) => {
-    const diff = compareAddresses(readRecord(recordDir, name), synthesizeAddresses(path.join(root, file)));
+    const diff = compareAddresses(readRecord(recordDir, name), synthesize(path.join(root, file)));
     const problems = describeDiff(name, diff).filter((l) => !l.includes('(moved block)') && !l.includes('(removed block, destroy = false)'));
     expect(problems).toEqual([]);
   });
@@ -118,21 +133,21 @@ describe('resource address record', () => {
 
     it('checks the record and exits 0 when it matches', () => {
       const c = capture();
-      expect(runAddresses([], c.io, { root, recordDir: scratch })).toBe(0);
+      expect(runAddresses([], c.io, { root, recordDir: scratch, synthesize })).toBe(0);
       expect(c.out.join('')).toContain('addresses match the record');
     });
 
     it('--update refuses to drop a protected address that has no moved block, and writes nothing', () => {
       const c = capture();
       const before = recordText();
-      const code = withRename(renameKey(), (_, main) => main.runAddresses(['--update'], c.io, { root, recordDir: scratch }));
+      const code = withRename(renameKey(), (_, main, synthesize) => main.runAddresses(['--update'], c.io, { root, recordDir: scratch, synthesize }));
       expect(code).toBe(1);
       expect(c.err.join('')).toContain(`organization/log-archive: ${LOG_ARCHIVE_KEY} (aws_kms_key)`);
       expect(recordText()).toBe(before);
     });
 
     it('--update records a rename that has a moved block', () => {
-      const code = withRename(renameKey(LOG_ARCHIVE_KEY), (_, main) => main.runAddresses(['--update'], capture().io, { root, recordDir: scratch }));
+      const code = withRename(renameKey(LOG_ARCHIVE_KEY), (_, main, synthesize) => main.runAddresses(['--update'], capture().io, { root, recordDir: scratch, synthesize }));
       expect(code).toBe(0);
       expect(recordText()).toMatch(/aws_kms_key\.log-archive_key_key-renamed_/);
       expect(recordText()).not.toContain(LOG_ARCHIVE_KEY);
@@ -143,27 +158,27 @@ describe('resource address record', () => {
         module: '@cdktf/provider-aws/lib/iam-account-password-policy', className: 'IamAccountPasswordPolicy',
         scopeId: 'baseline', from: 'password-policy', to: 'password-policy-v2',
       };
-      withRename(rename, (_, main) => {
+      withRename(rename, (_, main, synthesize) => {
         const check = capture();
-        expect(main.runAddresses([], check.io, { root, recordDir: scratch })).toBe(1);
+        expect(main.runAddresses([], check.io, { root, recordDir: scratch, synthesize })).toBe(1);
         expect(check.err.join('')).toContain(`${PASSWORD_POLICY} disappeared`);
-        expect(main.runAddresses(['--update'], capture().io, { root, recordDir: scratch })).toBe(0);
-        expect(main.runAddresses([], capture().io, { root, recordDir: scratch })).toBe(0);
+        expect(main.runAddresses(['--update'], capture().io, { root, recordDir: scratch, synthesize })).toBe(0);
+        expect(main.runAddresses([], capture().io, { root, recordDir: scratch, synthesize })).toBe(0);
       });
     });
 
     it('--update on a matching record says so and writes nothing; --help prints the usage', () => {
       const c = capture();
-      expect(runAddresses(['--update'], c.io, { root, recordDir: scratch })).toBe(0);
+      expect(runAddresses(['--update'], c.io, { root, recordDir: scratch, synthesize })).toBe(0);
       expect(c.out.join('')).toContain('the record is up to date');
       const h = capture();
-      expect(runAddresses(['--help'], h.io, { root, recordDir: scratch })).toBe(0);
+      expect(runAddresses(['--help'], h.io, { root, recordDir: scratch, synthesize })).toBe(0);
       expect(h.out.join('')).toContain('usage: npm run addresses');
     });
 
     it('rejects unknown arguments', () => {
       const c = capture();
-      expect(runAddresses(['--updat'], c.io, { root, recordDir: scratch })).toBe(2);
+      expect(runAddresses(['--updat'], c.io, { root, recordDir: scratch, synthesize })).toBe(2);
       expect(c.err.join('')).toContain('unknown argument: --updat');
     });
   });

@@ -3,6 +3,7 @@ import { tuneCdktf } from '../../synth';
 import { ConfigError } from '../../config/load';
 import {
   RECORDED_EXAMPLES, RECORD_DIR, compareAddresses, describeDiff, isClean, readRecord, synthesizeAddresses, writeRecord,
+  type Synthesized,
 } from './record';
 
 const USAGE = `usage: npm run addresses [-- --update]
@@ -22,6 +23,8 @@ export interface AddressOptions {
   root?: string;
   /** Where the record lives; default `<root>/addresses`. */
   recordDir?: string;
+  /** Synthesizes one config's addresses; default synthesizeAddresses (tests reuse one synth across commands). */
+  synthesize?: (configFile: string) => Synthesized;
 }
 
 /** The command; returns its exit code. */
@@ -39,7 +42,7 @@ export function runAddresses(argv: string[], io: Io, options: AddressOptions = {
   const update = argv.includes('--update');
   const recordDir = options.recordDir ?? path.join(root, RECORD_DIR);
   const results = RECORDED_EXAMPLES.map((example) => {
-    const synthesized = synthesizeAddresses(path.join(root, example.file));
+    const synthesized = (options.synthesize ?? synthesizeAddresses)(path.join(root, example.file));
     return { example, synthesized, diff: compareAddresses(readRecord(recordDir, example.name), synthesized) };
   });
 

@@ -118,8 +118,26 @@ describe('npm run verify against a simulated organization (real SDK clients, sim
     expect(run.sim.stats.requests.get('inspector2:BatchGetAccountStatus')).toBe(14 * 4);
   });
 
+  // The SDK's own backoff (a throttle waits up to 500 ms x 2^attempt, randomized) and its adaptive rate limiter
+  // read the global clock: on a fake clock moved on whenever the run is idle, every retry still happens, in
+  // the SDK's order, without the test sleeping through the seconds of backoff.
+  async function onFastClock<T>(start: () => Promise<T>): Promise<T> {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      let settled = false;
+      const run = start().finally(() => (settled = true));
+      while (!settled) {
+        await new Promise((resolve) => setImmediate(resolve)); // real I/O (the report files) goes on
+        await jest.advanceTimersByTimeAsync(50);
+      }
+      return await run;
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+
   test('throttling goes through the SDK retry: throttled requests are retried until they answer, and counted', async () => {
-    const run = await runVerify(full, (sim) => sim.setFaults({ throttleRate: 0.1, seed: 7 }), [], { maxAttempts: 10 });
+    const run = await onFastClock(() => runVerify(full, (sim) => sim.setFaults({ throttleRate: 0.1, seed: 7 }), [], { maxAttempts: 10 }));
     expect(run.code).toBe(0);
     expect(run.json.problems).toEqual([]);
     // every throttled request was sent again by the SDK (its $metadata.attempts), none was lost
@@ -129,9 +147,9 @@ describe('npm run verify against a simulated organization (real SDK clients, sim
   });
 
   test('a call still throttled after maxAttempts is unknown in its cells only, and the SDK made exactly maxAttempts requests', async () => {
-    const run = await runVerify(full, (sim) => {
+    const run = await onFastClock(() => runVerify(full, (sim) => {
       sim.fail({ service: 'guardduty', operation: 'ListDetectors', region: 'us-west-2', name: 'ThrottlingException', message: 'Rate exceeded' });
-    }, [], { maxAttempts: 3 });
+    }, [], { maxAttempts: 3 }));
     expect(run.code).toBe(3);
     expect(run.sim.stats.requests.get('guardduty:ListDetectors')).toBe(3 + 3);
     const gd = run.json.problems.filter((p: any) => p.control.startsWith('guardduty'));
