@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';
 import { organizationStacks } from './app';
-import { SHARD_ENV, SynthSetupError, type SynthResult, knownTerraformVersion, outdirFromEnv, synthHeapFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization } from './synth';
+import { SHARD_ENV, SynthSetupError, type SynthResult, knownTerraformVersion, outdirFromEnv, synthHeapFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization, workerPayload } from './synth';
+import type { OrgConfig } from './config/schema';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from './terraform';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
@@ -14,13 +15,14 @@ async function main(): Promise<void> {
   const worker = Boolean(process.env[SHARD_ENV]);
   // Parallel-synth workers load the same config: only the parent speaks.
   if (!worker) console.log(describeConfigSource());
-  const config = loadConfig();
+  // A worker builds from the config its parent validated (passed in the job), not from the file again.
+  const config = worker ? workerPayload<OrgConfig>() : loadConfig();
   const workers = synthWorkersFromEnv();
   synthHeapFromEnv();
   // Checked once: workers inherit the answer.
   knownTerraformVersion((process.env[TERRAFORM_VERSION_ENV] = requireTerraform()));
   if (!worker) for (const w of configWarnings(config)) console.log(`warning: ${w}`);
-  const result = await synthOrganization(organizationStacks(config), undefined, { workers });
+  const result = await synthOrganization(organizationStacks(config), undefined, { workers, payload: config });
   if (!worker) console.log(wroteLine(result));
 }
 

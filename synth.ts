@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants, cpus } from 'node:os';
 import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { App, TerraformStack } from 'cdktf';
 
 /** Where cdktf expects the output: the CLI passes CDKTF_OUTDIR; plain `node dist/main.js` uses cdktf.out. */
@@ -56,6 +57,11 @@ export interface SynthOptions {
   workers?: number;
   /** The script a worker runs (it must call synthOrganization with the same config); default this process's. */
   workerScript?: string;
+  /**
+   * What the stacks are built from (the parsed config), handed to the workers in their job (workerPayload):
+   * a worker does not read and validate the config file again, and builds from what this process validated.
+   */
+  payload?: unknown;
 }
 
 export interface SynthResult {
@@ -81,8 +87,27 @@ export interface StackSource {
 
 /** Beside manifest.json: the code, each stack's inputs and the files synth wrote for it. */
 const INPUTS_FILE = 'org-guard-inputs.json';
-/** In the scratch folder while workers run: the stacks to build and what they must be built from. */
-const JOB_FILE = 'org-guard-synth-job.json';
+/** In the scratch folder while workers run: the stacks to build and what they are built from (v8 serialized). */
+const JOB_FILE = 'org-guard-synth-job.bin';
+
+interface Job {
+  code: string;
+  /** Stack name: hash of its inputs, for the stacks to build. */
+  stacks: Record<string, string>;
+  payload: unknown;
+}
+
+let jobRead: { file: string; job: Job } | undefined;
+function readJob(outdir: string): Job {
+  const file = path.join(outdir, JOB_FILE);
+  if (jobRead?.file !== file) jobRead = { file, job: deserialize(readFileSync(file)) as Job };
+  return jobRead.job;
+}
+
+/** In a synth worker: the payload the parent passed to synthOrganization (the config it validated). */
+export function workerPayload<T>(outdir: string = outdirFromEnv()): T {
+  return readJob(outdir).payload as T;
+}
 
 interface InputsRecord {
   code: string;
@@ -139,9 +164,9 @@ export async function synthOrganization(
     const workers = Math.min(options.workers ?? (stale.length >= PARALLEL_MIN_STACKS ? Math.min(4, Math.max(1, cpus().length)) : 1), Math.max(1, stale.length));
     mkdirSync(path.join(scratch, 'stacks'), { recursive: true });
     if (workers > 1) {
-      // Workers load the config and code themselves: they check them against what this process hashed.
-      const job = { code: inputs.code, stacks: Object.fromEntries(stale.map((s) => [s.name, inputs.stacks[s.name]])) };
-      writeFileSync(path.join(scratch, JOB_FILE), JSON.stringify(job));
+      // Workers build from the payload and load the code themselves: they check both against what this process hashed.
+      const job: Job = { code: inputs.code, stacks: Object.fromEntries(stale.map((s) => [s.name, inputs.stacks[s.name]])), payload: options.payload };
+      writeFileSync(path.join(scratch, JOB_FILE), serialize(job));
       const heap = synthHeapFromEnv();
       children = Array.from({ length: workers }, (_, i) => runWorker(options.workerScript ?? process.argv[1], scratch, i, workers, heap));
     }
@@ -153,7 +178,7 @@ export async function synthOrganization(
 
 /** A worker: builds every `shards`-th stack of the job, after checking it sees the code and inputs the parent hashed. */
 function runShard(sources: readonly StackSource[], outdir: string, shard: number, shards: number): void {
-  const job = JSON.parse(readFileSync(path.join(outdir, JOB_FILE), 'utf8')) as { code: string; stacks: Record<string, string> };
+  const job = readJob(outdir);
   const mine = new Set(Object.keys(job.stacks).filter((_, i) => i % shards === shard));
   const share = sources.filter((s) => mine.has(s.name));
   const hashes = new WeakMap<object, string>();

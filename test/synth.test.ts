@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { serialize } from 'node:v8';
 import { App, Fn, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { codeFingerprint, inputsHash, synthOrganization, type StackSource } from '../synth';
 
@@ -35,6 +36,33 @@ describe('synthOrganization', () => {
     expect(readdirSync(path.dirname(out))).toEqual(['cdktf.out']);
     expect(existsSync(`${out}.partial-${process.pid}`)).toBe(false);
   });
+});
+
+test('workers build from the payload the parent passed (the config it validated), not from what they read themselves', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-synth-'));
+  const out = path.join(dir, 'cdktf.out');
+  // Stacks named and filled from the payload; a worker without it would build nothing or other values.
+  const script = path.join(dir, 'worker.js');
+  writeFileSync(script, `
+const { App, TerraformOutput, TerraformStack } = require(${JSON.stringify(require.resolve('cdktf'))});
+const { synthOrganization, workerPayload } = require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'synth.js'))});
+const payload = workerPayload();
+const sources = Object.entries(payload).map(([name, value]) => ({ name, dependsOn: [], inputs: value, build: (app) => {
+  const stack = new TerraformStack(app, name);
+  new TerraformOutput(stack, 'value', { value });
+  return stack;
+} }));
+synthOrganization(sources).catch((e) => { console.error(e.message); process.exit(1); });
+`);
+  const payload = { a: 'from the parent a', b: 'from the parent b', c: 'from the parent c' };
+  const parentSources: StackSource[] = Object.entries(payload).map(([name, value]) => ({ name, dependsOn: [], inputs: value, build: () => { throw new Error('the parent builds nothing'); } }));
+  // The compiled synth in both processes: workers refuse to build when their code is not the parent's.
+  const compiled: typeof import('../synth') = require('../dist/synth');
+  const result = await compiled.synthOrganization(parentSources, out, { workers: 2, workerScript: script, payload });
+  expect(result.built).toEqual(['a', 'b', 'c']);
+  for (const [name, value] of Object.entries(payload)) {
+    expect(JSON.parse(readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')).output.value.value).toBe(value);
+  }
 });
 
 test('keeps .terraform and the lock file of a stack across syntheses', async () => {
@@ -228,7 +256,7 @@ describe('incremental synth carries over only what synth wrote', () => {
   test('a worker that sees other inputs than the parent hashed refuses to build (the config changed while synth ran)', async () => {
     const out = outdir();
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'org-guard-synth-job.json'), JSON.stringify({ code: codeFingerprint(), stacks: { a: inputsHash('what the parent read') } }));
+    writeFileSync(path.join(out, 'org-guard-synth-job.bin'), serialize({ code: codeFingerprint(), stacks: { a: inputsHash('what the parent read') }, payload: undefined }));
     process.env.ORG_GUARD_SYNTH_SHARD = '0/1';
     try {
       await expect(synthOrganization(counted([], ['a']), out)).rejects.toThrow('the inputs of stack a changed while synth ran; run synth again');
