@@ -10,16 +10,18 @@ const ROOT = path.join(__dirname, '..', '..');
 const realTypescript = path.dirname(require.resolve('typescript/package.json'));
 let dir: string;
 let tscLog: string;
+let loadLog: string;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'org-guard-build-'));
   tscLog = path.join(dir, 'tsc.log');
+  loadLog = path.join(dir, 'typescript-loads.log');
   mkdirSync(path.join(dir, 'tools'));
   cpSync(path.join(ROOT, 'tools', 'build-if-stale.js'), path.join(dir, 'tools', 'build-if-stale.js'));
   const ts = path.join(dir, 'node_modules', 'typescript');
   mkdirSync(path.join(ts, 'bin'), { recursive: true });
   writeFileSync(path.join(ts, 'package.json'), JSON.stringify({ name: 'typescript', main: 'index.js' }));
-  writeFileSync(path.join(ts, 'index.js'), `module.exports = require(${JSON.stringify(realTypescript)});\n`);
+  writeFileSync(path.join(ts, 'index.js'), `require('fs').appendFileSync(${JSON.stringify(loadLog)}, 'load\\n');\nmodule.exports = require(${JSON.stringify(realTypescript)});\n`);
   writeFileSync(path.join(ts, 'bin', 'tsc'), `require('fs').appendFileSync(${JSON.stringify(tscLog)}, process.argv.slice(2).join(' ') + '\\n');\nrequire(${JSON.stringify(path.join(realTypescript, 'bin', 'tsc'))});\n`);
   // noLib and the few global types tsc requires: each tsc run checks two lines, not the 2 MB of lib.es2022 (0.3 s, not 1-2 s).
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
@@ -38,7 +40,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tscRuns = () => (existsSync(tscLog) ? readFileSync(tscLog, 'utf8').split('\n').filter(Boolean).length : 0);
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
+const tscRuns = () => lines(tscLog);
 
 /** Runs the script; how many times it ran tsc, its exit code and output. */
 function build(...args: string[]): { ran: number; status: number | null; out: string } {
@@ -49,10 +52,12 @@ function build(...args: string[]): { ran: number; status: number | null; out: st
 const run = (file: string) => spawnSync(process.execPath, [path.join(dir, file)], { encoding: 'utf8' }).stdout.trim();
 
 describe('build-if-stale: tsc only when an input changed', () => {
-  test('no dist: builds; an unchanged tree: no tsc; a newer mtime with the same content: no tsc', () => {
+  test('no dist: builds; an unchanged tree: no tsc, not even TypeScript loaded; a newer mtime with the same content: no tsc', () => {
     expect(build()).toEqual({ ran: 1, status: 0, out: '' });
     expect(run('dist/src/b.js')).toBe('2');
+    const loads = lines(loadLog);
     expect(build()).toEqual({ ran: 0, status: 0, out: '' });
+    expect(lines(loadLog)).toBe(loads);
     const later = new Date(Date.now() + 60_000);
     utimesSync(path.join(dir, 'src', 'a.ts'), later, later);
     expect(build().ran).toBe(0);
@@ -67,6 +72,13 @@ describe('build-if-stale: tsc only when an input changed', () => {
     writeFileSync(path.join(dir, 'src', 'c.ts'), 'console.log("c");\n');
     expect(build().ran).toBe(1);
     expect(run('dist/src/c.js')).toBe('c');
+
+    // a new folder of sources (the stamp's tree of names changes, so tsc's file list is asked again)
+    mkdirSync(path.join(dir, 'src', 'deep', 'er'), { recursive: true });
+    writeFileSync(path.join(dir, 'src', 'deep', 'er', 'e.ts'), 'console.log("e");\n');
+    expect(build().ran).toBe(1);
+    expect(run('dist/src/deep/er/e.js')).toBe('e');
+    expect(build().ran).toBe(0);
 
     for (const file of ['tsconfig.json', 'package-lock.json']) {
       writeFileSync(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8') + '\n');
