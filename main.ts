@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // cdktf runs `terraform version` to validate import blocks; no update check over the network.
   process.env.CHECKPOINT_DISABLE ??= '1';
   const worker = Boolean(process.env[SHARD_ENV]);
-  // Parallel-synth workers load the same config: only the parent speaks.
+  // Parallel-synth workers build from the parent's config: only the parent speaks.
   if (!worker) console.log(describeConfigSource());
   // A worker builds from the config its parent validated (passed in the job), not from the file again.
   const config = worker ? workerPayload<OrgConfig>() : loadConfig();

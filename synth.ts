@@ -55,7 +55,7 @@ export function synthHeapFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 export interface SynthOptions {
   /** Processes to synthesize with; default one per core (at most 4) when 150 or more stacks need building. */
   workers?: number;
-  /** The script a worker runs (it must call synthOrganization with the same config); default this process's. */
+  /** The script a worker runs (it builds its sources from workerPayload() and calls synthOrganization); default this process's. */
   workerScript?: string;
   /**
    * What the stacks are built from (the parsed config), handed to the workers in their job (workerPayload):
@@ -104,9 +104,14 @@ function readJob(outdir: string): Job {
   return jobRead.job;
 }
 
-/** In a synth worker: the payload the parent passed to synthOrganization (the config it validated). */
+/**
+ * In a synth worker: the payload the parent passed to synthOrganization (the config it validated). Code that
+ * is not the parent's (dist/ rebuilt meanwhile) may read it differently: it stops here, before building.
+ */
 export function workerPayload<T>(outdir: string = outdirFromEnv()): T {
-  return readJob(outdir).payload as T;
+  const job = readJob(outdir);
+  if (job.code !== codeFingerprint()) throw new SynthSetupError('the code changed while synth ran; run synth again');
+  return job.payload as T;
 }
 
 interface InputsRecord {
@@ -184,7 +189,9 @@ function runShard(sources: readonly StackSource[], outdir: string, shard: number
   const hashes = new WeakMap<object, string>();
   const changed = codeFingerprint() !== job.code ? 'the code' : share.find((s) => inputsHash(s.inputs, hashes) !== job.stacks[s.name])?.name;
   if (changed || share.length !== mine.size) {
-    throw new SynthSetupError(`${changed && changed !== 'the code' ? `the inputs of stack ${changed}` : 'the code or the config'} changed while synth ran; run synth again`);
+    throw new SynthSetupError(changed && changed !== 'the code'
+      ? `the inputs of stack ${changed} differ between the synth processes (the code changed while synth ran?); run synth again`
+      : 'the code changed while synth ran; run synth again');
   }
   const built = writeStacks(outdir, share);
   writeFileSync(path.join(outdir, `built.shard-${shard}.json`), JSON.stringify(built));
@@ -537,7 +544,7 @@ function runWorker(script: string, outdir: string, shard: number, shards: number
       if (/heap out of memory/i.test(stderr)) {
         return reject(new SynthSetupError(`synth worker ${shard + 1} of ${shards} ran out of memory with its ${heapMb} MB heap: set ${HEAP_ENV}=${heapMb * 2} and run synth again`));
       }
-      // A worker's own problem (e.g. the config changed meanwhile) is its last line; anything else in full.
+      // A worker's own problem (e.g. the code changed meanwhile) is its last line; anything else in full.
       const told = /SynthSetupError|changed while synth ran/.test(stderr) ? stderr.trim().split('\n').pop() : undefined;
       reject(told ? new SynthSetupError(told) : new Error(`synth worker ${shard + 1} of ${shards} failed (${code === null ? signal : `exit ${code}`}):\n${stderr}`));
     });

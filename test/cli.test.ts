@@ -77,8 +77,12 @@ describe('a fresh clone, as the README tells a new user', () => {
 
 
   test('npm run report leaves cdktf.out byte-identical', () => {
-    // cdktf.out holds another organization than the report's (full.yaml, from the test before)
-    if (!existsSync(path.join(project, 'cdktf.out'))) expect(sh('npm run synth', { ORG_CONFIG: other() }).status).toBe(0);
+    // cdktf.out holds another organization than the report's bundled example (full.yaml, from the test before)
+    const stackNames = () => (existsSync(path.join(project, 'cdktf.out')) ? stacks() : []);
+    if (stackNames().join() === 'log-archive,management,security,workload-prod' || stackNames().length === 0) {
+      expect(sh('npm run synth', { ORG_CONFIG: other() }).status).toBe(0);
+    }
+    expect(stackNames()).not.toEqual(['log-archive', 'management', 'security', 'workload-prod']);
     const before = snapshot(path.join(project, 'cdktf.out'));
     // the report synthesizes the bundled example, a different organization
     const report = sh('npm run report');

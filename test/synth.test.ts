@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { serialize } from 'node:v8';
 import { App, Fn, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
-import { codeFingerprint, inputsHash, synthOrganization, type StackSource } from '../synth';
+import { codeFingerprint, inputsHash, synthOrganization, workerPayload, type StackSource } from '../synth';
 
 /** Empty stacks named `ids`, each built from its own name. */
 function sources(...ids: string[]): StackSource[] {
@@ -253,13 +253,20 @@ describe('incremental synth carries over only what synth wrote', () => {
     expect(readdirSync(path.join(out, 'stacks', 'b')).sort()).toEqual(['.terraform', 'cdk.tf.json']);
   });
 
-  test('a worker that sees other inputs than the parent hashed refuses to build (the config changed while synth ran)', async () => {
+  test('a worker whose code is not the parent\'s stops before it reads the config from the job', () => {
+    const out = outdir();
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'org-guard-synth-job.bin'), serialize({ code: 'the code before dist/ was rebuilt', stacks: {}, payload: { accounts: {} } }));
+    expect(() => workerPayload(out)).toThrow('the code changed while synth ran; run synth again');
+  });
+
+  test('a worker whose stacks have other inputs than the parent hashed refuses to build', async () => {
     const out = outdir();
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'org-guard-synth-job.bin'), serialize({ code: codeFingerprint(), stacks: { a: inputsHash('what the parent read') }, payload: undefined }));
     process.env.ORG_GUARD_SYNTH_SHARD = '0/1';
     try {
-      await expect(synthOrganization(counted([], ['a']), out)).rejects.toThrow('the inputs of stack a changed while synth ran; run synth again');
+      await expect(synthOrganization(counted([], ['a']), out)).rejects.toThrow('the inputs of stack a differ between the synth processes (the code changed while synth ran?); run synth again');
     } finally {
       delete process.env.ORG_GUARD_SYNTH_SHARD;
     }

@@ -4,8 +4,9 @@ import Module = require('node:module');
  * Loaded into the cdktf CLI process (`node --require`, tools/cdktf.ts). cdktf-cli 0.21 loads the code of
  * `cdktf convert` for every command: @cdktf/hcl2cdk (which runs `terraform version` twice as it loads), with
  * jsii-rosetta (the TypeScript compiler) and @cdktf/provider-generator, about 1 s of every
- * `npm run synth|list|diff|deploy`. Here they load on first use instead: synth, list, diff and deploy never
- * use them; `convert`, `get` and `provider add` still load them when they do.
+ * `npm run synth|list|diff|deploy`. Here they load on first use instead: synth and list never use them; diff
+ * and deploy only for an import block with generated configuration, and `convert` always, both of which still
+ * get the real module on first use.
  *
  * Each entry: the module's export names when importers list them as they load (the CLI bundle's esbuild
  * `__toESM` copies every export name of @cdktf/hcl2cdk), or null when importers only read `__esModule`

@@ -133,7 +133,8 @@ describe('resource address record', () => {
 
     it('checks the record and exits 0 when it matches', () => {
       const c = capture();
-      expect(runAddresses([], c.io, { root, recordDir: scratch, synthesize })).toBe(0);
+      // the command's own synthesizer, as `npm run addresses` runs it
+      expect(runAddresses([], c.io, { root, recordDir: scratch })).toBe(0);
       expect(c.out.join('')).toContain('addresses match the record');
     });
 

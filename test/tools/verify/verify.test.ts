@@ -122,15 +122,20 @@ describe('npm run verify against a simulated organization (real SDK clients, sim
   // read the global clock: on a fake clock moved on whenever the run is idle, every retry still happens, in
   // the SDK's order, without the test sleeping through the seconds of backoff.
   async function onFastClock<T>(start: () => Promise<T>): Promise<T> {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const realNow = performance.now.bind(performance); // taken before the clock is faked
+    const deadline = realNow() + 30_000; // a run that never settles fails here, not at jest's timeout
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask'] });
     try {
       let settled = false;
-      const run = start().finally(() => (settled = true));
+      const run = start().then((value) => ({ value }), (error: unknown) => ({ error })).finally(() => (settled = true));
       while (!settled) {
+        if (realNow() > deadline) throw new Error('verify did not finish within 30 s of real time on the fast clock');
         await new Promise((resolve) => setImmediate(resolve)); // real I/O (the report files) goes on
         await jest.advanceTimersByTimeAsync(50);
       }
-      return await run;
+      const outcome = await run;
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value;
     } finally {
       jest.useRealTimers();
     }
