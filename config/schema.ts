@@ -9,7 +9,7 @@ import { notificationsSchema, checkNotifications } from './sections/notification
 import { budgetSchema, checkBudget } from './sections/budget';
 import { removalSchema, checkRemoval } from './sections/removal';
 import { checkDelegatedAdminsInUse, delegatedAdminInUse, KNOWN_ADMIN_PRINCIPALS } from './sections/delegated-admins-in-use';
-import { KNOWN_POLICY_TYPES } from '../modules/organization';
+import { KNOWN_POLICY_TYPES } from '../modules/organization-policy-types';
 import { organizationPoliciesSchema, checkOrganizationPolicies } from './sections/organization-policies';
 import { checkSecurityHubTuning } from './sections/security-hub-tuning';
 import { checkAccessAnalyzerRules } from './sections/access-analyzer-rules';

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Lazy } from 'cdktf';
 import { OrganizationsOrganization } from '@cdktf/provider-aws/lib/organizations-organization';
 import { RamSharingWithOrganization } from '@cdktf/provider-aws/lib/ram-sharing-with-organization';
+export { KNOWN_POLICY_TYPES } from './organization-policy-types';
 
 /** Service principals org-guard itself needs trusted access for. */
 export const ORG_GUARD_SERVICE_PRINCIPALS = [
@@ -22,22 +23,6 @@ export const ORG_GUARD_SERVICE_PRINCIPALS = [
 export const RAM_SERVICE_PRINCIPAL = 'ram.amazonaws.com';
 
 export const DEFAULT_POLICY_TYPES = ['RESOURCE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY'] as const;
-
-/**
- * Root policy types terraform-provider-aws 6.25 accepts in `enabled_policy_types`: its validator is
- * `enum.Validate[awstypes.PolicyType]()` (internal/service/organizations/organization.go); the resource
- * docs list the first seven, CHANGELOG 6.22.0 added SECURITYHUB_POLICY (#45135).
- */
-export const KNOWN_POLICY_TYPES = [
-  'AISERVICES_OPT_OUT_POLICY',
-  'BACKUP_POLICY',
-  'CHATBOT_POLICY',
-  'DECLARATIVE_POLICY_EC2',
-  'RESOURCE_CONTROL_POLICY',
-  'SECURITYHUB_POLICY',
-  'SERVICE_CONTROL_POLICY',
-  'TAG_POLICY',
-] as const;
 
 export interface OrganizationProps {
   /** `o-...` id of the existing organization: it is imported, never created. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { constants } from 'node:os';
 import { ConfigError, configPathFromEnv, displayPath, loadConfig } from '../config/load';
-import { SynthSetupError, checkOutdir, settleInterruptedSynth, synthHeapFromEnv, synthWorkersFromEnv } from '../synth';
+import { SynthSetupError, checkOutdir, settleInterruptedSynth, synthHeapFromEnv, synthWorkersFromEnv } from '../synth-setup';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from '../terraform';
 
 /**

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -286,5 +287,21 @@ describe('which config file', () => {
     expect(describeConfigSource({})).toMatch(/the bundled example \(ORG_CONFIG is not set/);
     expect(describeConfigSource({ ORG_CONFIG: '' })).toMatch(/the bundled example \(ORG_CONFIG is empty/);
     expect(describeConfigSource({ ORG_CONFIG: '/abs/org.yaml' })).toBe('config: /abs/org.yaml (ORG_CONFIG)');
+  });
+});
+
+describe('the config check the npm scripts run before the cdktf CLI starts (tools/cdktf.ts)', () => {
+  test('loads neither cdktf nor the provider bindings: a bad config is answered in a fraction of a second', () => {
+    // The compiled code, as `npm run synth` runs it: what the process has loaded once the check is done.
+    const script = `
+      const { loadConfig } = require('./dist/config/load');
+      require('./dist/synth-setup');
+      require('./dist/terraform');
+      loadConfig(${JSON.stringify(path.join(__dirname, '..', '..', 'config', 'examples', 'full.yaml'))});
+      const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](cdktf|@cdktf[\\\\/]provider-aws|constructs)[\\\\/]/.test(f));
+      console.log(JSON.stringify(loaded));`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([]);
   });
 });
