@@ -16,6 +16,8 @@ interface Figures {
   /** Stack folders whose files this synth wrote (an incremental synth leaves unchanged stacks alone). */
   rewritten: number;
   peakRssBytes: number;
+  /** User and system CPU seconds of every synth process. */
+  cpuSeconds: number;
   stacks: number;
   perStack: { min: number; median: number; max: number };
   coreCounts: Record<string, number>;
@@ -68,12 +70,14 @@ function synth(label: string, configFile: string, workDir: string): Figures {
   }
   counts.sort((a, b) => a - b);
   rmSync(rewriteDir, { recursive: true, force: true });
+  const probes = readdirSync(rssDir).map((f) => JSON.parse(readFileSync(path.join(rssDir, f), 'utf8')) as { rssBytes: number; cpuMicros: number });
   return {
     label,
     wallSeconds,
     writeSeconds: Number(writeNs) / 1e9,
     rewritten: Object.keys(after).filter((stack) => after[stack] !== before[stack]).length,
-    peakRssBytes: readdirSync(rssDir).reduce((sum, f) => sum + Number(readFileSync(path.join(rssDir, f), 'utf8')), 0),
+    peakRssBytes: probes.reduce((sum, p) => sum + p.rssBytes, 0),
+    cpuSeconds: probes.reduce((sum, p) => sum + p.cpuMicros, 0) / 1e6,
     stacks: counts.length,
     perStack: { min: counts[0], median: counts[Math.floor((counts.length - 1) / 2)], max: counts[counts.length - 1] },
     coreCounts,
@@ -95,15 +99,15 @@ function stackFiles(outdir: string): Record<string, string> {
 
 function row(f: Figures): string {
   const mib = (b: number) => (b / 1024 / 1024).toFixed(0);
-  return `| ${f.label} | ${f.wallSeconds.toFixed(2)} | ${(f.wallSeconds / f.writeSeconds).toFixed(1)} | ${mib(f.peakRssBytes)} | ${f.stacks} | ${f.rewritten} | ${f.perStack.min} / ${f.perStack.median} / ${f.perStack.max} | ${f.coreCounts.management} | ${f.coreCounts.security} | ${(f.jsonBytes / 1024 / 1024).toFixed(1)} |`;
+  return `| ${f.label} | ${f.wallSeconds.toFixed(2)} | ${f.cpuSeconds.toFixed(1)} | ${(f.wallSeconds / f.writeSeconds).toFixed(1)} | ${mib(f.peakRssBytes)} | ${f.stacks} | ${f.rewritten} | ${f.perStack.min} / ${f.perStack.median} / ${f.perStack.max} | ${f.coreCounts.management} | ${f.coreCounts.security} | ${(f.jsonBytes / 1024 / 1024).toFixed(1)} |`;
 }
 
 function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
   const work = mkdtempSync(path.join(tmpdir(), 'org-guard-bench-'));
   console.log(`org-guard synth benchmark (node ${process.version}, ${require('node:os').cpus().length} cores)`);
-  console.log('| organization | wall s | wall / JSON write | peak RSS MiB (all synth processes) | stacks | stacks rewritten | resources per stack min / median / max | management | security | Terraform JSON MiB |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| organization | wall s | CPU s (all synth processes) | wall / JSON write | peak RSS MiB (all synth processes) | stacks | stacks rewritten | resources per stack min / median / max | management | security | Terraform JSON MiB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   try {
     const exampleDir = mkdtempSync(path.join(work, 'example-'));
     console.log(row(synth('bundled example', path.join(root, 'config', 'organization.yaml'), exampleDir)));
