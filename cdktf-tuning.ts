@@ -107,7 +107,8 @@ export function resolvePlainData(cdktfResolve: Resolve): Resolve {
       case 'boolean':
         return obj;
       case 'string':
-        return obj.includes(TOKEN_MARK) || obj.includes(NUMBER_TOKEN_PRINTED) || MAP_TOKEN_STRINGS.has(obj) ? delegate(obj, options, path) : obj;
+        if (obj.includes(TOKEN_MARK)) return resolveReferenceToken(obj, options) ?? delegate(obj, options, path);
+        return obj.includes(NUMBER_TOKEN_PRINTED) || MAP_TOKEN_STRINGS.has(obj) ? delegate(obj, options, path) : obj;
       case 'number':
         return Math.abs(obj) < PLAIN_NUMBER_LIMIT && obj !== MAP_TOKEN_NUMBER ? obj : delegate(obj, options, path);
       case 'object': {
@@ -145,6 +146,59 @@ export function resolvePlainData(cdktfResolve: Resolve): Resolve {
   };
   const fast: Resolve = (obj, options) => walk(obj, options, []);
   return Object.assign(fast, { plainDataFastPath: true, cdktfResolve });
+}
+
+/** A string that is exactly one string token: `${TfToken[<key>]}` (encoding.js BEGIN_STRING_TOKEN_MARKER, VALID_KEY_CHARS). */
+const SINGLE_STRING_TOKEN = /^\$\{TfToken\[([a-zA-Z0-9:._-]+)\]\}$/;
+
+interface ReferenceTokens {
+  lookup(key: string): unknown;
+  reference: object;
+  dependable: object;
+  stackOf(scope: unknown): { toString(): string };
+}
+let referenceTokens: ReferenceTokens | undefined;
+
+/**
+ * What cdktf's resolve makes of a string that is exactly one Reference token (`${aws_x.y.arn}`) or one
+ * Dependable token (an entry of depends_on: `aws_x.y`), computed directly: cdktf resolves each through a
+ * token split, three nested contexts and a post-processor, about 20 us each, 100 of them per member stack.
+ * Anything else, and any case cdktf treats specially (preparing, an iterator, a reference from or wired to
+ * another stack, an identifier that holds a token), returns undefined and goes to cdktf.
+ * Reference.resolve and Dependable.resolve: cdktf/lib/tfExpression.js 0.21.0.
+ */
+function resolveReferenceToken(str: string, options: ResolveOptions, suppressBraces = (options.previousContext as { suppressBraces?: boolean } | undefined)?.suppressBraces): string | undefined {
+  const key = SINGLE_STRING_TOKEN.exec(str)?.[1];
+  if (key === undefined || options.preparing || (options.previousContext as { iteratorContext?: unknown } | undefined)?.iteratorContext) return undefined;
+  const tokens = (referenceTokens ??= loadReferenceTokens());
+  const token = tokens.lookup(key) as { dependable?: { fqn?: unknown } } & Partial<CdktfReference> | undefined;
+  if (!token) return undefined;
+  const proto = Object.getPrototypeOf(token);
+  if (proto === tokens.dependable) {
+    const fqn = token.dependable?.fqn;
+    return typeof fqn === 'string' ? resolveReferenceToken(fqn, options, true) : undefined;
+  }
+  if (proto !== tokens.reference) return undefined;
+  const { identifier, originStack, crossStackIdentifier } = token as CdktfReference;
+  if (typeof identifier !== 'string' || identifier.includes(TOKEN_MARK) || identifier.includes(NUMBER_TOKEN_PRINTED)) return undefined;
+  const stack = tokens.stackOf(options.scope);
+  if ((originStack && originStack !== stack) || crossStackIdentifier[stack.toString()]) return undefined;
+  return suppressBraces ? identifier : `\${${identifier}}`;
+}
+
+function loadReferenceTokens(): ReferenceTokens {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { TokenMap } = require('cdktf/lib/tokens/private/token-map') as { TokenMap: { instance(): { stringTokenMap: Map<string, unknown> } } };
+  const { ref, dependable } = require('cdktf/lib/tfExpression') as { ref(identifier: string): object; dependable(d: unknown): string };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // Neither class is exported: reach their prototypes through the functions that make them.
+  const probe = SINGLE_STRING_TOKEN.exec(dependable({ fqn: 'org-guard.probe' }))![1];
+  return {
+    lookup: (key) => TokenMap.instance().stringTokenMap.get(key),
+    reference: Object.getPrototypeOf(ref('org-guard.probe')),
+    dependable: Object.getPrototypeOf(TokenMap.instance().stringTokenMap.get(probe)),
+    stackOf: (scope) => TerraformStack.of(scope as IConstruct),
+  };
 }
 
 let preparingPassSkipped = false;

@@ -69,6 +69,21 @@ describe('resolvePlainData resolves as cdktf resolve does', () => {
     expect(fast(data, options(stack))).toMatchObject({ arn: '${aws_sns_topic.topic.arn}', concatenated: 'pre-${aws_sns_topic.topic.arn}-post' });
   });
 
+  test('a string that is exactly one reference or one depends_on entry skips cdktf\'s resolver and comes out as cdktf resolves it', () => {
+    const { stack, topic } = scope();
+    const other = new SnsTopic(stack, 'other', { name: 'o', dependsOn: [topic] });
+    const data = { arn: topic.arn, id: topic.id, dependsOn: other.dependsOn, nested: [{ name: topic.name }] };
+    const calls: unknown[] = [];
+    const fast = resolvePlainData((obj, o) => (calls.push(obj), tuned.cdktfResolve(obj, o)));
+    const resolved = fast(data, options(stack));
+    expect(calls).toEqual([]);
+    expect(resolved).toEqual(tuned.cdktfResolve(data, options(stack)));
+    expect(resolved).toEqual({ arn: '${aws_sns_topic.topic.arn}', id: '${aws_sns_topic.topic.id}', dependsOn: ['aws_sns_topic.topic'], nested: [{ name: '${aws_sns_topic.topic.name}' }] });
+    // inside an expression cdktf resolves with its own context (braces suppressed): still cdktf's answer
+    const inside = { joined: Fn.join('-', [topic.arn, 'x']) };
+    expect(fast(inside, options(stack))).toEqual(tuned.cdktfResolve(inside, options(stack)));
+  });
+
   test('what cdktf rejects is still rejected by cdktf, with its message', () => {
     const { stack } = scope();
     const fast = resolvePlainData(tuned.cdktfResolve);
