@@ -107,7 +107,10 @@ export function resolvePlainData(cdktfResolve: Resolve): Resolve {
       case 'boolean':
         return obj;
       case 'string':
-        if (obj.includes(TOKEN_MARK)) return resolveReferenceToken(obj, options) ?? delegate(obj, options, path);
+        if (obj.includes(TOKEN_MARK)) {
+          const direct = (options.prefix?.length ?? 0) + path.length <= MAX_DEPTH ? resolveReferenceToken(obj, options) : undefined;
+          return direct ?? delegate(obj, options, path);
+        }
         return obj.includes(NUMBER_TOKEN_PRINTED) || MAP_TOKEN_STRINGS.has(obj) ? delegate(obj, options, path) : obj;
       case 'number':
         return Math.abs(obj) < PLAIN_NUMBER_LIMIT && obj !== MAP_TOKEN_NUMBER ? obj : delegate(obj, options, path);
@@ -156,6 +159,8 @@ interface ReferenceTokens {
   reference: object;
   dependable: object;
   stackOf(scope: unknown): { toString(): string };
+  /** The resolver cdktf's stacks resolve with (a DefaultTokenResolver over StringConcat), not a custom one. */
+  isDefaultResolver(resolver: unknown): boolean;
 }
 let referenceTokens: ReferenceTokens | undefined;
 
@@ -163,14 +168,24 @@ let referenceTokens: ReferenceTokens | undefined;
  * What cdktf's resolve makes of a string that is exactly one Reference token (`${aws_x.y.arn}`) or one
  * Dependable token (an entry of depends_on: `aws_x.y`), computed directly: cdktf resolves each through a
  * token split, three nested contexts and a post-processor, about 20 us each, 100 of them per member stack.
- * Anything else, and any case cdktf treats specially (preparing, an iterator, a reference from or wired to
- * another stack, an identifier that holds a token), returns undefined and goes to cdktf.
+ * Anything else, and any case cdktf treats specially (another resolver than cdktf's default, preparing, an
+ * iterator, a reference from or wired to another stack, an identifier that holds a token, anything that throws,
+ * whose message cdktf words), returns undefined and goes to cdktf.
  * Reference.resolve and Dependable.resolve: cdktf/lib/tfExpression.js 0.21.0.
  */
 function resolveReferenceToken(str: string, options: ResolveOptions, suppressBraces = (options.previousContext as { suppressBraces?: boolean } | undefined)?.suppressBraces): string | undefined {
   const key = SINGLE_STRING_TOKEN.exec(str)?.[1];
   if (key === undefined || options.preparing || (options.previousContext as { iteratorContext?: unknown } | undefined)?.iteratorContext) return undefined;
   const tokens = (referenceTokens ??= loadReferenceTokens());
+  if (!tokens.isDefaultResolver(options.resolver)) return undefined;
+  try {
+    return resolveKnownToken(tokens, key, options, suppressBraces);
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveKnownToken(tokens: ReferenceTokens, key: string, options: ResolveOptions, suppressBraces: boolean | undefined): string | undefined {
   const token = tokens.lookup(key) as { dependable?: { fqn?: unknown } } & Partial<CdktfReference> | undefined;
   if (!token) return undefined;
   const proto = Object.getPrototypeOf(token);
@@ -190,6 +205,7 @@ function loadReferenceTokens(): ReferenceTokens {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { TokenMap } = require('cdktf/lib/tokens/private/token-map') as { TokenMap: { instance(): { stringTokenMap: Map<string, unknown> } } };
   const { ref, dependable } = require('cdktf/lib/tfExpression') as { ref(identifier: string): object; dependable(d: unknown): string };
+  const { DefaultTokenResolver, StringConcat } = require('cdktf/lib/tokens/resolvable') as { DefaultTokenResolver: { prototype: object }; StringConcat: { prototype: object } };
   /* eslint-enable @typescript-eslint/no-require-imports */
   // Neither class is exported: reach their prototypes through the functions that make them.
   const probe = SINGLE_STRING_TOKEN.exec(dependable({ fqn: 'org-guard.probe' }))![1];
@@ -198,6 +214,8 @@ function loadReferenceTokens(): ReferenceTokens {
     reference: Object.getPrototypeOf(ref('org-guard.probe')),
     dependable: Object.getPrototypeOf(TokenMap.instance().stringTokenMap.get(probe)),
     stackOf: (scope) => TerraformStack.of(scope as IConstruct),
+    isDefaultResolver: (resolver) =>
+      !!resolver && Object.getPrototypeOf(resolver) === DefaultTokenResolver.prototype && Object.getPrototypeOf((resolver as { concat?: object }).concat ?? {}) === StringConcat.prototype,
   };
 }
 

@@ -84,6 +84,27 @@ describe('resolvePlainData resolves as cdktf resolve does', () => {
     expect(fast(inside, options(stack))).toEqual(tuned.cdktfResolve(inside, options(stack)));
   });
 
+  test('with another resolver than cdktf\'s default, out of a stack, or past cdktf\'s depth limit, reference strings still go to cdktf', () => {
+    const { stack, topic } = scope();
+    const fast = resolvePlainData(tuned.cdktfResolve);
+    // a resolver of one's own sees every token (cdktf's Tokenization.resolve takes any ITokenResolver)
+    class Substituting extends DefaultTokenResolver {
+      resolveToken() {
+        return 'SUBSTITUTED';
+      }
+    }
+    expect(fast({ arn: topic.arn }, { ...options(stack), resolver: new Substituting(new StringConcat()) })).toEqual({ arn: 'SUBSTITUTED' });
+    // resolved with the App as scope: cdktf's own error, in cdktf's words
+    const app = stack.node.scope!;
+    const cdktfError = (() => { try { tuned.cdktfResolve(topic.arn, { ...options(stack), scope: app }); } catch (e) { return (e as Error).message; } return 'no error'; })();
+    expect(() => fast(topic.arn, { ...options(stack), scope: app })).toThrow(cdktfError);
+    expect(cdktfError).toMatch(/^Resolution error: /);
+    // 201 levels of plain objects: cdktf's circular-reference refusal, not a resolved reference
+    let deep: unknown = topic.arn;
+    for (let i = 0; i < 201; i++) deep = { d: deep };
+    expect(() => fast(deep, options(stack))).toThrow(/circular reference/);
+  });
+
   test('what cdktf rejects is still rejected by cdktf, with its message', () => {
     const { stack } = scope();
     const fast = resolvePlainData(tuned.cdktfResolve);

@@ -46,17 +46,24 @@ function project(ts) {
 }
 
 /**
- * tsconfig.json and every name below the directories tsc searches (tsc's wildcardDirectories, flag 1 = with
- * subdirectories): while this is unchanged, so is tsc's file list. Undefined when a symbolic link is met
- * (tsc may follow it; the full check runs instead).
+ * tsconfig.json, whether each path it names literally (include entries without wildcards, files) exists, and
+ * every name below the directories tsc searches (tsc's wildcardDirectories, flag 1 = with subdirectories):
+ * while this is unchanged, so is tsc's file list. Undefined when a symbolic link is met (tsc may follow it) or
+ * tsconfig.json is not plain JSON: the full check runs instead.
  */
 function treeSignature(wildcardDirectories) {
   const hash = createHash('sha256');
+  let config;
   try {
-    hash.update(fs.readFileSync(CONFIG));
+    const text = fs.readFileSync(CONFIG);
+    config = JSON.parse(text.toString('utf8'));
+    hash.update(text);
   } catch {
     return undefined;
   }
+  const literals = [...(Array.isArray(config.include) ? config.include : []), ...(Array.isArray(config.files) ? config.files : [])]
+    .filter((entry) => typeof entry === 'string' && !/[*?]/.test(entry));
+  for (const entry of literals) hash.update(`${entry}\0${fs.existsSync(path.resolve(ROOT, entry))}\0`);
   let linked = false;
   const walk = (dir, recursive) => {
     let entries;
@@ -92,6 +99,14 @@ function readStamp(outDir) {
 
 /** Up to date, decided without TypeScript: same tree as the stamp's, same input content, every output there. */
 function upToDateByStamp() {
+  try {
+    return upToDateByValidStamp();
+  } catch {
+    return false; // a stamp this script cannot read: the full check decides
+  }
+}
+
+function upToDateByValidStamp() {
   let outDir;
   try {
     const config = JSON.parse(fs.readFileSync(CONFIG, 'utf8'));
@@ -101,7 +116,7 @@ function upToDateByStamp() {
     return false; // comments, or no such file: TypeScript reads it
   }
   const stamp = readStamp(outDir);
-  if (!stamp || !stamp.tree || stamp.outDir !== path.relative(ROOT, outDir)) return false;
+  if (!stamp || !stamp.tree || stamp.outDir !== path.relative(ROOT, outDir) || typeof stamp.wildcardDirectories !== 'object') return false;
   const wildcardDirectories = Object.fromEntries(Object.entries(stamp.wildcardDirectories).map(([dir, flags]) => [path.resolve(ROOT, dir), flags]));
   if (treeSignature(wildcardDirectories) !== stamp.tree) return false;
   const sources = stamp.sources.map((f) => path.resolve(ROOT, f));
@@ -113,7 +128,8 @@ function complete(proj) {
   return !proj.rootDir || proj.sources.filter((f) => !f.endsWith('.d.ts')).every((f) => fs.existsSync(outputOf(f, proj)));
 }
 
-function writeStamp(proj, print) {
+/** `tree`: the tree signature taken before tsc ran, with the file list (a file added meanwhile is not in either). */
+function writeStamp(proj, print, tree) {
   const rel = (f) => path.relative(ROOT, f) || '.';
   const stamp = {
     fingerprint: print,
@@ -121,7 +137,7 @@ function writeStamp(proj, print) {
     rootDir: proj.rootDir && rel(proj.rootDir),
     sources: proj.sources.map(rel),
     wildcardDirectories: Object.fromEntries(Object.entries(proj.wildcardDirectories).map(([dir, flags]) => [rel(dir), flags])),
-    tree: treeSignature(proj.wildcardDirectories),
+    tree,
   };
   fs.mkdirSync(proj.outDir, { recursive: true });
   fs.writeFileSync(path.join(proj.outDir, STAMP), `${JSON.stringify(stamp, null, 1)}\n`);
@@ -188,12 +204,14 @@ function main(argv) {
   }
   const proj = project(ts);
   const stamp = proj && path.join(proj.outDir, STAMP);
+  const tree = proj && treeSignature(proj.wildcardDirectories);
   const print = proj && fingerprint(inputs(proj.sources));
   const built = !proj || complete(proj);
   if (proj && !force) {
     const previous = readStamp(proj.outDir);
     if (previous && previous.fingerprint === print && built) {
-      if (!previous.tree) writeStamp(proj, print); // a stamp from before the fast check learns the tree
+      // same sources, other names around them (a note, a new folder without sources): the fast check learns them
+      if (previous.tree !== tree) writeStamp(proj, print, tree);
       return 0;
     }
   }
@@ -208,7 +226,7 @@ function main(argv) {
     return 1;
   }
   if (run.status !== 0) return run.status ?? 1;
-  if (proj) writeStamp(proj, print);
+  if (proj) writeStamp(proj, print, tree);
   return 0;
 }
 

@@ -22,7 +22,12 @@ beforeAll(() => {
   mkdirSync(path.join(ts, 'bin'), { recursive: true });
   writeFileSync(path.join(ts, 'package.json'), JSON.stringify({ name: 'typescript', main: 'index.js' }));
   writeFileSync(path.join(ts, 'index.js'), `require('fs').appendFileSync(${JSON.stringify(loadLog)}, 'load\\n');\nmodule.exports = require(${JSON.stringify(realTypescript)});\n`);
-  writeFileSync(path.join(ts, 'bin', 'tsc'), `require('fs').appendFileSync(${JSON.stringify(tscLog)}, process.argv.slice(2).join(' ') + '\\n');\nrequire(${JSON.stringify(path.join(realTypescript, 'bin', 'tsc'))});\n`);
+  // ADD_DURING_TSC=<file>: a source that appears while tsc runs (after the build step listed the sources)
+  writeFileSync(path.join(ts, 'bin', 'tsc'), [
+    `require('fs').appendFileSync(${JSON.stringify(tscLog)}, process.argv.slice(2).join(' ') + '\\n');`,
+    `process.on('exit', () => { if (process.env.ADD_DURING_TSC) require('fs').writeFileSync(process.env.ADD_DURING_TSC, 'console.log("late");\\n'); });`,
+    `require(${JSON.stringify(path.join(realTypescript, 'bin', 'tsc'))});`,
+  ].join('\n'));
   // noLib and the few global types tsc requires: each tsc run checks two lines, not the 2 MB of lib.es2022 (0.3 s, not 1-2 s).
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, noLib: true, module: 'commonjs', target: 'ES2022', types: [], incremental: true, tsBuildInfoFile: 'dist/.tsbuildinfo', outDir: 'dist', rootDir: '.' },
@@ -45,8 +50,11 @@ const tscRuns = () => lines(tscLog);
 
 /** Runs the script; how many times it ran tsc, its exit code and output. */
 function build(...args: string[]): { ran: number; status: number | null; out: string } {
+  return buildWith({}, ...args);
+}
+function buildWith(env: NodeJS.ProcessEnv, ...args: string[]): { ran: number; status: number | null; out: string } {
   const before = tscRuns();
-  const r = spawnSync(process.execPath, [path.join(dir, 'tools', 'build-if-stale.js'), ...args], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(dir, 'tools', 'build-if-stale.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
   return { ran: tscRuns() - before, status: r.status, out: r.stdout + r.stderr };
 }
 const run = (file: string) => spawnSync(process.execPath, [path.join(dir, file)], { encoding: 'utf8' }).stdout.trim();
@@ -85,6 +93,35 @@ describe('build-if-stale: tsc only when an input changed', () => {
       expect(build().ran).toBe(1);
       expect(build().ran).toBe(0);
     }
+  });
+
+  test('what the TypeScript-free check must not miss: a source added while tsc ran, a named file that appears later', () => {
+    const late = path.join(dir, 'src', 'late.ts');
+    expect(buildWith({ ADD_DURING_TSC: late }, '--force').ran).toBe(1);
+    expect(existsSync(late)).toBe(true);
+    expect(build().ran).toBe(1);
+    expect(run('dist/src/late.js')).toBe('late');
+    rmSync(late);
+    expect(build().ran).toBe(1);
+
+    // a file tsconfig.json names without a wildcard, missing when it was last built
+    const config = JSON.parse(readFileSync(path.join(dir, 'tsconfig.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...config, include: [...config.include, 'extra.ts'] }));
+    expect(build().ran).toBe(1);
+    writeFileSync(path.join(dir, 'extra.ts'), 'console.log("extra");\n');
+    expect(build().ran).toBe(1);
+    expect(run('dist/extra.js')).toBe('extra');
+    rmSync(path.join(dir, 'extra.ts'));
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
+    expect(build().ran).toBe(1);
+
+    // a name that is no source (notes beside the code): no tsc, and after one full check no TypeScript again
+    writeFileSync(path.join(dir, 'src', 'NOTES.md'), 'notes\n');
+    expect(build().ran).toBe(0);
+    const loads = lines(loadLog);
+    expect(build().ran).toBe(0);
+    expect(lines(loadLog)).toBe(loads);
+    rmSync(path.join(dir, 'src', 'NOTES.md'));
   });
 
   test('a compiled file deleted from dist: builds again', () => {
