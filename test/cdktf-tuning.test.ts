@@ -89,6 +89,10 @@ describe('resolvePlainData resolves as cdktf resolve does', () => {
     const fast = resolvePlainData(tuned.cdktfResolve);
     // a resolver of one's own sees every token (cdktf's Tokenization.resolve takes any ITokenResolver)
     class Substituting extends DefaultTokenResolver {
+      constructor(concat: unknown) {
+        super(concat);
+      }
+
       resolveToken() {
         return 'SUBSTITUTED';
       }
