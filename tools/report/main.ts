@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type PathOptions, pathOption } from './args';
+import { readArgs } from './args';
 import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
 import { computeCoverage, readSynthesized, SynthOutputError } from './coverage';
 import { renderHtml, renderMarkdown, type MarkdownOptions } from './render';
@@ -42,31 +42,23 @@ export function main(
   io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
   synthesize: Synthesize = synthWithCli,
 ): number {
-  const paths: PathOptions = { configFile: configPathFromEnv(env), reportDir: 'reports' };
-  const typedIn = env.INIT_CWD || process.cwd();
   let details: MarkdownOptions['details'] = 'all';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '-h' || a === '--help') {
-        io.stdout(`${USAGE}\n`);
-        return 0;
-      } else if (pathOption(a, next, typedIn, paths)) continue;
-      else if (a === '--details') {
-        const d = next();
-        if (d !== 'all' && d !== 'gaps' && d !== 'none') throw new Error(`--details must be all, gaps or none, got "${d}"`);
-        details = d;
-      } else throw new Error(`unknown argument ${a}`);
-    } catch (e) {
-      io.stderr(`report: ${(e as Error).message}\n\n${USAGE}\n`);
-      return 2;
-    }
+  const args = readArgs(argv, env, (a, next) => {
+    if (a !== '--details') return false;
+    const d = next();
+    if (d !== 'all' && d !== 'gaps' && d !== 'none') throw new Error(`--details must be all, gaps or none, got "${d}"`);
+    details = d;
+    return true;
+  });
+  if ('help' in args) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
   }
+  if ('error' in args) {
+    io.stderr(`report: ${args.error}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { paths } = args;
 
   const { configFile, reportDir } = paths;
   let { outdir } = paths;

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { ConfigError, configPathFromEnv, loadConfig } from '../../config/load';
+import { ConfigError, loadConfig } from '../../config/load';
 import { readSynthesized, SynthOutputError } from '../report/coverage';
 import { synthWithCli, type Io, type Synthesize } from '../report/main';
-import { type PathOptions, pathOption } from '../report/args';
+import { readArgs } from '../report/args';
 import { Caller, Clients, FatalError, Pool, type Configure } from './aws';
 import { exitCodeOf, intendedOf, verify } from './compare';
 import { resolveIdentity, type Identity } from './credentials';
@@ -46,35 +46,28 @@ const defaultIo: VerifyIo = {
 };
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: VerifyIo = defaultIo, deps: Deps = {}): Promise<number> {
-  const paths: PathOptions = { configFile: configPathFromEnv(env), reportDir: 'reports' };
   let json = false;
   let strict = false;
   let concurrency = 16;
-  const typedIn = env.INIT_CWD || process.cwd();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '-h' || a === '--help') {
-        io.stdout(`${USAGE}\n`);
-        return 0;
-      } else if (pathOption(a, next, typedIn, paths)) continue;
-      else if (a === '--json') json = true;
-      else if (a === '--strict') strict = true;
-      else if (a === '--concurrency') {
-        const v = next();
-        concurrency = Number(v);
-        if (!/^\d+$/.test(v) || concurrency < 1 || concurrency > 64) throw new Error(`--concurrency must be a whole number from 1 to 64, got "${v}"`);
-      } else throw new Error(`unknown argument ${a}`);
-    } catch (e) {
-      io.stderr(`verify: ${(e as Error).message}\n\n${USAGE}\n`);
-      return 2;
-    }
+  const args = readArgs(argv, env, (a, next) => {
+    if (a === '--json') json = true;
+    else if (a === '--strict') strict = true;
+    else if (a === '--concurrency') {
+      const v = next();
+      concurrency = Number(v);
+      if (!/^\d+$/.test(v) || concurrency < 1 || concurrency > 64) throw new Error(`--concurrency must be a whole number from 1 to 64, got "${v}"`);
+    } else return false;
+    return true;
+  });
+  if ('help' in args) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
   }
+  if ('error' in args) {
+    io.stderr(`verify: ${args.error}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { paths } = args;
   const { configFile, reportDir } = paths;
   let { outdir } = paths;
   // With --json, stdout carries only the JSON document.
