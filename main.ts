@@ -1,3 +1,4 @@
+import './cdktf-unused-modules'; // first: before anything loads cdktf
 import * as path from 'node:path';
 import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';

@@ -73,7 +73,7 @@ dns.lookup = function (h, ...rest) {
 const p = dns.promises.lookup;
 dns.promises.lookup = function (h, ...rest) { log(h); return refused(h) ? Promise.reject(fail(h)) : p.call(this, h, ...rest); };
 if (/(cdktf-cli[\\/]bundle[\\/]bin|node_modules[\\/]\\.bin)[\\/]cdktf$/.test(process.argv[1] || '')) process.on('exit', () => {
-  const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](jsii-rosetta|@cdktf[\\/](provider-generator|hcl2cdk))[\\/]/.test(f));
+  const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](jsii-rosetta|@cdktf[\\/](provider-generator|hcl2cdk|hcl-tools|hcl2json))[\\/]/.test(f));
   fs.appendFileSync(${JSON.stringify(cliModulesLog)}, process.argv.slice(2).join(' ') + ': ' + loaded.length + '\\n');
 });
 `);

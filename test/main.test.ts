@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -25,11 +25,55 @@ const warnings = (stdout: string) => stdout.split('\n').filter((l) => l.startsWi
 
 const scratch = () => path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-main-')), 'cdktf.out');
 
-describe('main', () => {
-  test('synthesizes the bundled example by default', () => {
+/** Writes a terraform on PATH in front of the real one that logs its arguments; returns the PATH and the log. */
+function terraformSpy(): { PATH: string; log: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-tf-'));
+  const log = path.join(dir, 'calls.log');
+  const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
+  writeFileSync(path.join(dir, 'terraform'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${real} "$@"\n`);
+  chmodSync(path.join(dir, 'terraform'), 0o755);
+  return { PATH: `${dir}${path.delimiter}${process.env.PATH}`, log };
+}
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+/** One run of the bundled example (ORG_CONFIG unset), with what it did: the modules loaded, the Terraform calls. */
+let bundled: { out: string; run: ReturnType<typeof runMain>; modules: string[]; terraformCalls: string[] } | undefined;
+function bundledRun() {
+  if (!bundled) {
     const out = scratch();
-    const run = runMain(null, out);
+    const loaded = path.join(path.dirname(out), 'loaded.log');
+    const spy = path.join(path.dirname(out), 'spy.js');
+    writeFileSync(spy, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, Object.keys(require.cache).join('\\n')));`);
+    const terraform = terraformSpy();
+    const run = runMain(null, out, { NODE_OPTIONS: `--require ${spy}`, PATH: terraform.PATH });
+    bundled = { out, run, modules: lines(loaded), terraformCalls: lines(terraform.log) };
+  }
+  return bundled;
+}
+
+/** One run of an organization with the members keep and drop, and the stack folders it wrote. */
+const keepAndDrop = () => {
+  const input = minimalInput();
+  input.accounts.members = [{ name: 'keep', id: '555555555555' }, { name: 'drop', id: '666666666666' }];
+  return input;
+};
+let keepDrop: { out: string; run: ReturnType<typeof runMain>; stacks: string[] } | undefined;
+function keepDropRun() {
+  if (!keepDrop) {
+    const out = scratch();
+    const run = runMain(stringify(keepAndDrop()), out);
+    keepDrop = { out, run, stacks: existsSync(path.join(out, 'stacks')) ? readdirSync(path.join(out, 'stacks')).sort() : [] };
+  }
+  return keepDrop;
+}
+
+describe('main', () => {
+  test('synthesizes the bundled example by default, without loading what cdktf loads for assets', () => {
+    const { out, run, modules } = bundledRun();
     expect(run.stderr).toBe('');
+    expect(modules.filter((f) => f.includes(`${path.sep}cdktf${path.sep}lib${path.sep}`)).length).toBeGreaterThan(0);
+    expect(modules.filter((f) => /[\\/]node_modules[\\/]archiver[\\/]/.test(f))).toEqual([]); // cdktf-unused-modules.ts
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('config: config/organization.yaml, the bundled example (ORG_CONFIG is not set');
     expect(run.stdout).toMatch(/wrote 4 stacks to .*stacks: log-archive, management, security, workload-prod\n/);
@@ -41,23 +85,25 @@ describe('main', () => {
   });
 
   test('ORG_CONFIG switches the organization', () => {
-    const input = minimalInput();
-    input.accounts.members = [{ name: 'data-lake', id: '555555555555' }, { name: 'sandbox', id: '666666666666' }];
-    const out = scratch();
-    const run = runMain(stringify(input), out);
+    const { run, stacks } = keepDropRun();
     expect(run.status).toBe(0);
-    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['data-lake', 'log-archive', 'management', 'sandbox', 'security']);
+    expect(run.stdout).toMatch(/^config: .*org\.yaml \(ORG_CONFIG\)$/m);
+    expect(stacks).toEqual(['drop', 'keep', 'log-archive', 'management', 'security']);
   });
 
   test('a stack no longer in the config: gone; under the cdktf CLI an empty folder is left for the CLI to delete', () => {
     // cdktf-cli 0.21 (@cdktf/cli-core synth-stack.js) lists stacks/* before the app runs and rmSync()s the
     // ones the app no longer has, without `force`: a folder already gone fails the command with ENOENT.
-    const input = minimalInput();
-    input.accounts.members = [{ name: 'keep', id: '555555555555' }, { name: 'drop', id: '666666666666' }];
     for (const cli of [false, true]) {
-      const out = scratch();
       const env = cli ? { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' } : {};
-      expect(runMain(stringify(input), out, env).status).toBe(0);
+      let out: string;
+      if (cli) {
+        out = scratch();
+        expect(runMain(stringify(keepAndDrop()), out, env).status).toBe(0);
+      } else {
+        ({ out } = keepDropRun());
+        expect(keepDropRun().run.status).toBe(0);
+      }
       const fewer = minimalInput();
       fewer.accounts.members = [{ name: 'keep', id: '555555555555' }];
       const run = runMain(stringify(fewer), out, env);
@@ -71,18 +117,12 @@ describe('main', () => {
   });
 
   test('Terraform is asked for its version once per synth, and not at all when the npm script already checked', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-tf-'));
-    const log = path.join(dir, 'calls.log');
-    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
-    writeFileSync(path.join(dir, 'terraform'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${real} "$@"\n`);
-    chmodSync(path.join(dir, 'terraform'), 0o755);
-    const PATH = `${dir}${path.delimiter}${process.env.PATH}`;
     // the bundled example has import blocks (organization, detectors): cdktf checks Terraform >= 1.5 for them
-    expect(runMain(null, scratch(), { PATH }).status).toBe(0);
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['version -json']);
-    rmSync(log);
-    expect(runMain(null, scratch(), { PATH, ORG_GUARD_TERRAFORM_VERSION: '1.11.4' }).status).toBe(0);
-    expect(existsSync(log)).toBe(false);
+    expect(bundledRun().run.status).toBe(0);
+    expect(bundledRun().terraformCalls).toEqual(['version -json']);
+    const terraform = terraformSpy();
+    expect(runMain(null, scratch(), { PATH: terraform.PATH, ORG_GUARD_TERRAFORM_VERSION: '1.11.4' }).status).toBe(0);
+    expect(existsSync(terraform.log)).toBe(false);
   });
 
   test('a bad config exits non-zero, lists every problem with its path, and writes nothing', () => {

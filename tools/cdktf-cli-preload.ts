@@ -1,4 +1,4 @@
-import Module = require('node:module');
+import { CDKTF_UNUSED_MODULES, deferModules } from '../defer-modules';
 
 /**
  * Loaded into the cdktf CLI process (`node --require`, tools/cdktf.ts). cdktf-cli 0.21 loads the code of
@@ -7,6 +7,11 @@ import Module = require('node:module');
  * `npm run synth|list|diff|deploy`. Here they load on first use instead: synth and list never use them; diff
  * and deploy only for an import block with generated configuration, and `convert` always, both of which still
  * get the real module on first use.
+ * The same for two Go programs compiled to WebAssembly that start as they load (about 0.3 s of the main thread
+ * and more of compiler threads): @cdktf/hcl-tools, used only by `synth --hcl` (its `format`), and
+ * @cdktf/hcl2json, used only to read the schema of Terraform modules (cdktf.json `terraformModules`, `cdktf get`).
+ *
+ * And `archiver`, which cdktf loads for assets org-guard does not have (defer-modules.ts).
  *
  * Each entry: the module's export names when importers list them as they load (the CLI bundle's esbuild
  * `__toESM` copies every export name of @cdktf/hcl2cdk), or null when importers only read `__esModule`
@@ -15,49 +20,20 @@ import Module = require('node:module');
 export const DEFERRED_MODULES: Readonly<Record<string, readonly string[] | null>> = {
   'jsii-rosetta': null,
   '@cdktf/provider-generator': null,
+  '@cdktf/hcl-tools': null,
+  '@cdktf/hcl2json': null,
   '@cdktf/hcl2cdk': [
     '__esModule', 'CODE_MARKER', 'getParsedHcl', 'parseProviderRequirements', 'convertToTypescript', 'convert',
     'getTerraformConfigFromDir', 'convertProject', 'isRegistryModule', 'attributeNameToCdktfName',
   ],
 };
 
-type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
-
-/**
- * A stand-in for a module compiled from TypeScript to CommonJS (`exports.__esModule = true`) that loads it on
- * first use of an export. `__esModule`, and with `exportNames` the list of exports, are answered without loading.
- */
-export function deferredModule(load: () => object, exportNames: readonly string[] | null = null): object {
-  let real: object | undefined;
-  const target = () => (real ??= load());
-  const listed = exportNames && new Set<string | symbol>(exportNames);
-  return new Proxy(Object.create(null), {
-    get: (_, key) => (key === '__esModule' ? true : Reflect.get(target(), key)),
-    has: (_, key) => (listed ? listed.has(key) : Reflect.has(target(), key)),
-    ownKeys: () => (exportNames ? [...exportNames] : Reflect.ownKeys(target())),
-    getOwnPropertyDescriptor: (_, key) => {
-      if (listed) {
-        if (!listed.has(key)) return undefined;
-        if (key === '__esModule') return { value: true, writable: false, enumerable: false, configurable: true };
-        return { get: () => Reflect.get(target(), key), enumerable: true, configurable: true };
-      }
-      const d = Reflect.getOwnPropertyDescriptor(target(), key);
-      return d && { ...d, configurable: true }; // a proxy may not call a property non-configurable that its target lacks
-    },
-  });
-}
-
-/** Installs the deferral in this process's module loader. */
-export function deferModules(modules: Readonly<Record<string, readonly string[] | null>> = DEFERRED_MODULES): void {
-  const loader = Module as unknown as { _load: Load };
-  const load = loader._load;
-  loader._load = function (this: unknown, request, parent, isMain) {
-    if (!Object.prototype.hasOwnProperty.call(modules, request)) return load.call(this, request, parent, isMain);
-    return deferredModule(() => load.call(this, request, parent, isMain) as object, modules[request]);
-  };
+/** Installs the deferrals in this process's module loader: the `convert` modules, and what cdktf loads unused. */
+export function deferCliModules(): void {
+  deferModules({ esModules: DEFERRED_MODULES, functionModules: CDKTF_UNUSED_MODULES.functionModules });
 }
 
 /** The process is the cdktf CLI itself (not a test or a tool importing this file). */
 export const isCdktfCli = (argv: readonly string[] = process.argv) => /[\\/]cdktf-cli[\\/]bundle[\\/]bin[\\/]cdktf(\.js)?$/.test(argv[1] ?? '');
 
-if (isCdktfCli() && process.env.ORG_GUARD_CDKTF_DEFAULTS !== '1') deferModules();
+if (isCdktfCli() && process.env.ORG_GUARD_CDKTF_DEFAULTS !== '1') deferCliModules();

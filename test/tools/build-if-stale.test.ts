@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 // tools/build-if-stale.js, the build step of the npm scripts: tsc only when an input changed, in a small project
-// whose `typescript` is the real one behind a wrapper that records each tsc run.
+// whose `typescript` is the real one behind a wrapper that records each tsc run: a call of tsc's entry point
+// (executeCommandLine, which build-if-stale calls in its own process) or a run of bin/tsc.
 
 const ROOT = path.join(__dirname, '..', '..');
 const realTypescript = path.dirname(require.resolve('typescript/package.json'));
@@ -21,11 +22,23 @@ beforeAll(() => {
   const ts = path.join(dir, 'node_modules', 'typescript');
   mkdirSync(path.join(ts, 'bin'), { recursive: true });
   writeFileSync(path.join(ts, 'package.json'), JSON.stringify({ name: 'typescript', main: 'index.js' }));
-  writeFileSync(path.join(ts, 'index.js'), `require('fs').appendFileSync(${JSON.stringify(loadLog)}, 'load\\n');\nmodule.exports = require(${JSON.stringify(realTypescript)});\n`);
-  // ADD_DURING_TSC=<file>: a source that appears while tsc runs (after the build step listed the sources)
+  // ADD_DURING_TSC=<file>: a source that appears while tsc runs (after the build step listed the sources).
+  // NO_TSC_ENTRY=1: a TypeScript without tsc's entry point in its API.
+  const addDuringTsc = `if (process.env.ADD_DURING_TSC) require('fs').writeFileSync(process.env.ADD_DURING_TSC, 'console.log("late");\\n');`;
+  writeFileSync(path.join(ts, 'index.js'), [
+    `const fs = require('fs');`,
+    `fs.appendFileSync(${JSON.stringify(loadLog)}, 'load\\n');`,
+    `const real = require(${JSON.stringify(realTypescript)});`,
+    // typescript's exports are getters: the wrapper defines its own in front of them
+    `const executeCommandLine = process.env.NO_TSC_ENTRY === '1' ? undefined : (system, cb, args) => {`,
+    `  fs.appendFileSync(${JSON.stringify(tscLog)}, args.join(' ') + '\\n');`,
+    `  try { return real.executeCommandLine(system, cb, args); } finally { ${addDuringTsc} }`,
+    `};`,
+    `module.exports = Object.create(real, { executeCommandLine: { value: executeCommandLine, enumerable: true } });`,
+  ].join('\n'));
   writeFileSync(path.join(ts, 'bin', 'tsc'), [
-    `require('fs').appendFileSync(${JSON.stringify(tscLog)}, process.argv.slice(2).join(' ') + '\\n');`,
-    `process.on('exit', () => { if (process.env.ADD_DURING_TSC) require('fs').writeFileSync(process.env.ADD_DURING_TSC, 'console.log("late");\\n'); });`,
+    `require('fs').appendFileSync(${JSON.stringify(tscLog)}, 'bin/tsc ' + process.argv.slice(2).join(' ') + '\\n');`,
+    `process.on('exit', () => { ${addDuringTsc} });`,
     `require(${JSON.stringify(path.join(realTypescript, 'bin', 'tsc'))});`,
   ].join('\n'));
   // noLib and the few global types tsc requires: each tsc run checks two lines, not the 2 MB of lib.es2022 (0.3 s, not 1-2 s).
@@ -157,6 +170,23 @@ describe('build-if-stale: tsc only when an input changed', () => {
   test('--force (npm run build, prepare) always runs tsc', () => {
     expect(build('--force').ran).toBe(1);
     expect(build().ran).toBe(0);
+  });
+
+  test("tsc runs in the build step's own process; a TypeScript without tsc's entry point in its API gets bin/tsc", () => {
+    const runs = () => readFileSync(tscLog, 'utf8').split('\n').filter(Boolean);
+    const before = runs().length;
+    expect(build('--force').ran).toBe(1);
+    expect(runs().slice(before)).toEqual([`-p ${path.join(dir, 'tsconfig.json')}`]);
+    expect(buildWith({ NO_TSC_ENTRY: '1' }, '--force')).toEqual({ ran: 1, status: 0, out: '' });
+    expect(runs().slice(before + 1)).toEqual([`bin/tsc -p ${path.join(dir, 'tsconfig.json')}`]);
+    expect(run('dist/src/b.js')).toBe('3');
+    // a type error through bin/tsc: its message and exit code
+    writeFileSync(path.join(dir, 'src', 'a.ts'), "export const a: number = 'one';\n");
+    const failed = buildWith({ NO_TSC_ENTRY: '1' });
+    expect(failed.status).not.toBe(0);
+    expect(failed.out).toMatch(/src\/a\.ts\(1,14\): error TS2322/);
+    writeFileSync(path.join(dir, 'src', 'a.ts'), 'export const a: number = 2;\n');
+    expect(build().ran).toBe(1);
   });
 });
 

@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { DEFERRED_MODULES, deferredModule, isCdktfCli } from '../../tools/cdktf-cli-preload';
+import * as path from 'node:path';
+import { deferredModule } from '../../defer-modules';
+import { DEFERRED_MODULES, isCdktfCli } from '../../tools/cdktf-cli-preload';
 
 // What the cdktf CLI bundle does with these modules as it loads (node_modules/cdktf-cli/bundle/bin/cmds/handlers.js,
 // node_modules/@cdktf/hcl2cdk/lib/index.js): esbuild's __toESM reads `__esModule`, then copies every own property
@@ -62,6 +65,36 @@ describe('cdktf CLI preload: the modules of `cdktf convert` load on first use', 
       const own = ['__esModule', ...declared.map((d) => d.slice('exports.'.length)), ...reexported];
       expect([...exportNames].sort()).toEqual([...new Set(own)].sort());
     }
+  });
+
+  // A module listed without export names is a stand-in that loads on any other use: its importers must take it
+  // as it is (a plain `require`, or tsc's __importStar), never through esbuild's __toESM, which would load it.
+  test('the CLI bundle takes the modules listed without export names by a plain require', () => {
+    const bin = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin');
+    const bundle = ['cdktf.js', path.join('cmds', 'handlers.js')].map((f) => readFileSync(path.join(bin, f), 'utf8')).join('\n');
+    for (const [name, exportNames] of Object.entries(DEFERRED_MODULES)) {
+      if (exportNames) continue;
+      const wrapped = [...bundle.matchAll(new RegExp(`[\\w$]\\(require\\("${name.replace('/', '\\/')}"\\)`, 'g'))];
+      expect({ name, wrapped: wrapped.map((m) => m[0]) }).toEqual({ name, wrapped: [] });
+    }
+    // and the bundle does take both (renamed, this test would check nothing)
+    expect(bundle).toMatch(/=require\("@cdktf\/hcl-tools"\)/);
+    expect(bundle).toMatch(/=require\("@cdktf\/hcl2json"\)/);
+  });
+
+  test('the WebAssembly tools start on first use and work as themselves (synth --hcl formats with hcl-tools)', () => {
+    const script = `
+      require(${JSON.stringify(path.resolve(__dirname, '../../dist/tools/cdktf-cli-preload.js'))}).deferCliModules();
+      const tools = require('@cdktf/hcl-tools'), hcl2json = require('@cdktf/hcl2json');
+      const loaded = () => Object.keys(require.cache).filter((f) => /@cdktf[\\\\/]hcl(-tools|2json)[\\\\/]/.test(f)).length;
+      const before = loaded();
+      Promise.all([tools.format('a   =  1\\n'), hcl2json.parse('main.tf', 'b = "x"\\n')])
+        .then(([formatted, parsed]) => console.log(JSON.stringify({ before, after: loaded(), formatted, parsed })));
+    `;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ before: 0, after: expect.any(Number), formatted: 'a = 1\n', parsed: { b: 'x' } });
+    expect(JSON.parse(run.stdout).after).toBeGreaterThan(0);
   });
 
   test('installs itself only in the cdktf CLI process', () => {
