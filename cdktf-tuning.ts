@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf/lib/terraform-stack'; // not the index: test/cdktf-tuned.ts loads this file as cdktf's index loads
 import type { IConstruct, IValidation } from 'constructs';
 
 /**
@@ -56,7 +56,7 @@ function answerFromKnown(v: BinaryVersionCheck): string[] | undefined {
   if (!terraformVersion || v.binary !== (process.env.TERRAFORM_BINARY_NAME || 'terraform')) return undefined;
   // cdktf's own semver, as ValidateBinaryVersion uses it
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const semver = require(require.resolve('semver', { paths: [path.dirname(require.resolve('cdktf'))] })) as {
+  const semver = require(require.resolve('semver', { paths: [path.dirname(require.resolve('cdktf/package.json'))] })) as {
     satisfies(version: string, range: string): boolean;
   };
   return semver.satisfies(terraformVersion, v.versionConstraint)

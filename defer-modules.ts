@@ -31,7 +31,8 @@ export function deferredModule(load: () => object, exportNames: readonly string[
 
 /**
  * A stand-in for a CommonJS module that exports a function (`module.exports = function`): calling it, or any
- * other use, loads the real module; requiring it does not. Nothing is answered without loading.
+ * other use, loads the real module; requiring it does not. Nothing is answered without loading. It cannot be
+ * called with `new` or frozen (the stand-in's own target is an empty arrow function).
  */
 export function deferredFunctionModule(load: () => (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   let real: ((...args: unknown[]) => unknown) | undefined;
@@ -45,6 +46,9 @@ export function deferredFunctionModule(load: () => (...args: unknown[]) => unkno
     ownKeys: () => Reflect.ownKeys(target()),
     getOwnPropertyDescriptor: (_, key) => configurable(Reflect.getOwnPropertyDescriptor(target(), key)),
     getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+    defineProperty: (_, key, d) => Reflect.defineProperty(target(), key, { ...d, configurable: true }),
+    deleteProperty: (_, key) => Reflect.deleteProperty(target(), key),
+    preventExtensions: () => false,
   });
 }
 

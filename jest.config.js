@@ -3,7 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  setupFiles: ['<rootDir>/test/setup.ts'],
+  // cdktf tuned as main.ts runs it, and its archiver deferred as main.ts defers it, in every module registry
+  moduleNameMapper: {
+    '^cdktf$': '<rootDir>/test/cdktf-tuned.ts',
+    '^archiver$': '<rootDir>/test/cdktf-archiver.ts',
+  },
   // A folder for the run's synthesized configs (test/synth-cache.ts): each is synthesized once per run.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -4,7 +4,7 @@ import { resolvePlainData, stableStringify } from '../cdktf-tuning';
 
 // The fast paths replace pieces of cdktf 0.21.0; each is checked against the piece it replaces.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const jsonStableStringify = require(require.resolve('json-stable-stringify', { paths: [require.resolve('cdktf')] })) as (v: unknown, o: { space: number }) => string;
+const jsonStableStringify = require(require.resolve('json-stable-stringify', { paths: [require.resolve('cdktf/package.json')] })) as (v: unknown, o: { space: number }) => string;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('stableStringify writes what json-stable-stringify (cdktf 0.21.0 stack and manifest writer) writes', () => {
@@ -31,7 +31,7 @@ describe('stableStringify writes what json-stable-stringify (cdktf 0.21.0 stack 
 });
 
 describe('resolvePlainData resolves as cdktf resolve does', () => {
-  // test/setup.ts tuned this process: cdktf's own resolve is kept behind the fast path.
+  // test/cdktf-tuned.ts tuned the cdktf of this suite: cdktf's own resolve is kept behind the fast path.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const tuned = (require('cdktf/lib/tokens/private/resolve') as { resolve: ((obj: unknown, options: object) => unknown) & { cdktfResolve: (obj: unknown, options: object) => unknown } }).resolve;
   const { DefaultTokenResolver, StringConcat } = require('cdktf/lib/tokens/resolvable');

@@ -22,6 +22,11 @@ describe('a module that exports a function, loaded on first use', () => {
     expect(lazy.VERSION).toBe('7');
     expect('VERSION' in lazy).toBe(true);
     expect(Object.keys(lazy)).toEqual(['VERSION']);
+    Object.defineProperty(lazy, 'extra', { value: 1, enumerable: true });
+    expect(Object.getOwnPropertyDescriptor(lazy, 'extra')).toMatchObject({ value: 1 });
+    expect(delete lazy.extra).toBe(true);
+    expect(Object.keys(lazy)).toEqual(['VERSION']);
+    expect(() => Object.freeze(lazy)).toThrow(TypeError);
     expect(loads).toBe(1);
   });
 
@@ -37,17 +42,19 @@ describe('a module that exports a function, loaded on first use', () => {
         const fs = require('fs');
         const archiverLoaded = () => Object.keys(require.cache).some((f) => /[\\\\/]node_modules[\\\\/]archiver[\\\\/]/.test(f));
         const before = archiverLoaded();
-        const archiver = require(require.resolve('archiver', { paths: [require('path').dirname(require.resolve('cdktf'))] }));
+        // required as cdktf's lib/private/fs.js requires it
+        const archiver = require('module').createRequire(require.resolve('cdktf/lib/private/fs.js'))('archiver');
+        const standIn = require('util').types.isProxy(archiver);
         const archive = archiver('zip', { zlib: { level: 9 } });
         const output = fs.createWriteStream(${JSON.stringify(zip)});
-        output.on('close', () => console.log(JSON.stringify({ before, after: archiverLoaded(), bytes: archive.pointer() })));
+        output.on('close', () => console.log(JSON.stringify({ before, standIn, after: archiverLoaded(), bytes: archive.pointer() })));
         archive.pipe(output);
         archive.directory(${JSON.stringify(path.resolve(__dirname, '..', 'config'))}, false);
         archive.finalize();
       `;
       const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ORG_GUARD_CDKTF_DEFAULTS: '' } });
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({ before: false, after: true, bytes: expect.any(Number) });
+      expect(JSON.parse(run.stdout)).toEqual({ before: false, standIn: true, after: true, bytes: expect.any(Number) });
       expect(readFileSync(zip).subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'binary')); // a zip file
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -44,7 +44,7 @@ test('workers build from the payload the parent passed (the config it validated)
   // Stacks named and filled from the payload; a worker without it would build nothing or other values.
   const script = path.join(dir, 'worker.js');
   writeFileSync(script, `
-const { App, TerraformOutput, TerraformStack } = require(${JSON.stringify(require.resolve('cdktf'))});
+const { App, TerraformOutput, TerraformStack } = require(${JSON.stringify(path.join(path.dirname(require.resolve('cdktf/package.json')), 'lib', 'index.js'))});
 const { synthOrganization, workerPayload } = require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'synth.js'))});
 const payload = workerPayload();
 const sources = Object.entries(payload).map(([name, value]) => ({ name, dependsOn: [], inputs: value, build: (app) => {

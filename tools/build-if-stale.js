@@ -225,9 +225,16 @@ function main(argv) {
   return 0;
 }
 
+/** tsc's exit, thrown so that nothing of tsc runs after it, as nothing does after a real process exit. */
+class TscExit {
+  constructor(code) {
+    this.code = code;
+  }
+}
+
 /**
  * `tsc -p tsconfig.json` from the project folder, with the TypeScript this script has loaded already: tsc's own
- * entry point (what bin/tsc calls), given tsc's system with an exit that returns instead of ending the process.
+ * entry point (what bin/tsc calls), given tsc's system with an exit that ends tsc instead of the process.
  * Loading TypeScript again in a tsc process costs about a third of a second. Without that entry point (another
  * TypeScript), bin/tsc runs.
  */
@@ -239,9 +246,20 @@ function tsc(ts) {
     return run.error ? 1 : run.status ?? 1;
   }
   process.chdir(ROOT); // tsc names files relative to where it runs
-  let status;
-  ts.executeCommandLine({ ...ts.sys, exit: (code) => void (status ??= code ?? 0) }, () => undefined, ['-p', CONFIG]);
-  return status ?? 0;
+  const system = {
+    ...ts.sys,
+    exit: (code) => {
+      throw new TscExit(code ?? 0);
+    },
+  };
+  try {
+    ts.executeCommandLine(system, () => undefined, ['-p', CONFIG]);
+    return 0; // tsc always exits; a return is an exit without a code
+  } catch (e) {
+    if (e instanceof TscExit) return e.code;
+    console.error(`org-guard: tsc failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
 }
 
 module.exports = { inputs, project, pruneOrphans, typescript, CONFIG, ROOT };

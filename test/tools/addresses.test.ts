@@ -56,7 +56,7 @@ function withRename<T>(rename: Rename, use: (record: RecordModule, main: MainMod
       }
       return { ...actual, [rename.className]: Renamed };
     });
-    (require('../../synth') as typeof import('../../synth')).tuneCdktf(); // as `npm run addresses` and test/setup.ts do
+    (require('../../synth') as typeof import('../../synth')).tuneCdktf(); // as `npm run addresses` does (and test/cdktf-tuned.ts, when this registry loads cdktf)
     const record: RecordModule = require('../../tools/addresses/record');
     result = use(record, require('../../tools/addresses/main'), memoized(record.synthesizeAddresses));
   });

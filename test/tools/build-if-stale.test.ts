@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -24,6 +24,8 @@ beforeAll(() => {
   writeFileSync(path.join(ts, 'package.json'), JSON.stringify({ name: 'typescript', main: 'index.js' }));
   // ADD_DURING_TSC=<file>: a source that appears while tsc runs (after the build step listed the sources).
   // NO_TSC_ENTRY=1: a TypeScript without tsc's entry point in its API.
+  // TSC_EXIT_THEN_FAIL=1: tsc reports a problem it cannot recover from and exits, as it does for a tsconfig.json it
+  // cannot read (parseConfigFileWithSystem), with code after the exit that fails when it runs.
   const addDuringTsc = `if (process.env.ADD_DURING_TSC) require('fs').writeFileSync(process.env.ADD_DURING_TSC, 'console.log("late");\\n');`;
   writeFileSync(path.join(ts, 'index.js'), [
     `const fs = require('fs');`,
@@ -32,6 +34,11 @@ beforeAll(() => {
     // typescript's exports are getters: the wrapper defines its own in front of them
     `const executeCommandLine = process.env.NO_TSC_ENTRY === '1' ? undefined : (system, cb, args) => {`,
     `  fs.appendFileSync(${JSON.stringify(tscLog)}, args.join(' ') + '\\n');`,
+    `  if (process.env.TSC_EXIT_THEN_FAIL === '1') {`,
+    `    system.write('error TS5083: Cannot read file tsconfig.json.' + system.newLine);`,
+    `    system.exit(1);`,
+    `    return undefined.options;`,
+    `  }`,
     `  try { return real.executeCommandLine(system, cb, args); } finally { ${addDuringTsc} }`,
     `};`,
     `module.exports = Object.create(real, { executeCommandLine: { value: executeCommandLine, enumerable: true } });`,
@@ -173,7 +180,8 @@ describe('build-if-stale: tsc only when an input changed', () => {
   });
 
   test("tsc runs in the build step's own process; a TypeScript without tsc's entry point in its API gets bin/tsc", () => {
-    const runs = () => readFileSync(tscLog, 'utf8').split('\n').filter(Boolean);
+    const runs = () => (existsSync(tscLog) ? readFileSync(tscLog, 'utf8').split('\n').filter(Boolean) : []);
+    writeFileSync(path.join(dir, 'src', 'a.ts'), 'export const a: number = 2;\n');
     const before = runs().length;
     expect(build('--force').ran).toBe(1);
     expect(runs().slice(before)).toEqual([`-p ${path.join(dir, 'tsconfig.json')}`]);
@@ -187,6 +195,10 @@ describe('build-if-stale: tsc only when an input changed', () => {
     expect(failed.out).toMatch(/src\/a\.ts\(1,14\): error TS2322/);
     writeFileSync(path.join(dir, 'src', 'a.ts'), 'export const a: number = 2;\n');
     expect(build().ran).toBe(1);
+
+    // tsc's exit ends tsc: what follows it in tsc does not run, and its code is the build step's
+    const unreadable = buildWith({ TSC_EXIT_THEN_FAIL: '1' }, '--force');
+    expect(unreadable).toEqual({ ran: 1, status: 1, out: 'error TS5083: Cannot read file tsconfig.json.\n' });
   });
 });
 
@@ -210,5 +222,16 @@ describe("the project's npm scripts", () => {
     }
     expect(files).toEqual(expect.arrayContaining(['main.ts', 'config/load.ts', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json']));
     expect(files.filter((f) => f.startsWith('test/'))).toEqual([]);
+    // every source tsc compiles into dist/, also one that is only imported and not named by tsconfig.json
+    const compiled: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(path.join(ROOT, 'dist', dir), { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else if (e.name.endsWith('.js')) compiled.push(path.join(dir, e.name.replace(/\.js$/, '.ts')));
+      }
+    };
+    walk('');
+    expect(compiled.length).toBeGreaterThan(100);
+    expect(compiled.filter((f) => existsSync(path.join(ROOT, f)) && !files.includes(f))).toEqual([]);
   });
 });
