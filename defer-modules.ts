@@ -64,16 +64,29 @@ export interface Deferrals {
   functionModules?: readonly string[];
 }
 
-/** Installs the deferrals in this process's module loader (by the name importers require). */
+/**
+ * Installs the deferrals in this process's module loader (by the name importers require). As with require
+ * itself, every importer of the same file gets the same stand-in.
+ */
 export function deferModules({ esModules = {}, functionModules = [] }: Deferrals): void {
-  const loader = Module as unknown as { _load: Load };
+  const loader = Module as unknown as { _load: Load; _resolveFilename(request: string, parent: unknown, isMain: boolean): string };
   const load = loader._load;
   const functions = new Set(functionModules);
+  const standIns = new Map<string, unknown>();
   loader._load = function (this: unknown, request, parent, isMain) {
     const real = () => load.call(this, request, parent, isMain);
-    if (Object.prototype.hasOwnProperty.call(esModules, request)) return deferredModule(real as () => object, esModules[request]);
-    if (functions.has(request)) return deferredFunctionModule(real as () => (...args: unknown[]) => unknown);
-    return real();
+    const es = Object.prototype.hasOwnProperty.call(esModules, request);
+    if (!es && !functions.has(request)) return real();
+    let file: string;
+    try {
+      file = loader._resolveFilename(request, parent, isMain);
+    } catch {
+      return real(); // not installed: the importer gets require's own error
+    }
+    if (!standIns.has(file)) {
+      standIns.set(file, es ? deferredModule(real as () => object, esModules[request]) : deferredFunctionModule(real as () => (...args: unknown[]) => unknown));
+    }
+    return standIns.get(file);
   };
 }
 

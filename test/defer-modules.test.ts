@@ -44,7 +44,7 @@ describe('a module that exports a function, loaded on first use', () => {
         const before = archiverLoaded();
         // required as cdktf's lib/private/fs.js requires it
         const archiver = require('module').createRequire(require.resolve('cdktf/lib/private/fs.js'))('archiver');
-        const standIn = require('util').types.isProxy(archiver);
+        const standIn = require('util').types.isProxy(archiver) && archiver === require('module').createRequire(require.resolve('cdktf/lib/private/fs.js'))('archiver');
         const archive = archiver('zip', { zlib: { level: 9 } });
         const output = fs.createWriteStream(${JSON.stringify(zip)});
         output.on('close', () => console.log(JSON.stringify({ before, standIn, after: archiverLoaded(), bytes: archive.pointer() })));
@@ -59,5 +59,14 @@ describe('a module that exports a function, loaded on first use', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+
+  test('a deferred name that is not installed fails at require, with require\'s own error', () => {
+    const script = `
+      require(${JSON.stringify(path.resolve(__dirname, '../dist/defer-modules.js'))}).deferModules({ functionModules: ['org-guard-no-such-module'] });
+      try { require('org-guard-no-such-module'); console.log('loaded'); } catch (e) { console.log(e.code); }
+    `;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe('MODULE_NOT_FOUND');
   });
 });
