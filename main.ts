@@ -1,27 +1,32 @@
-import './cdktf-unused-modules'; // first: before anything loads cdktf
+import './use-compile-cache'; // first: the modules below compile from the code cache
+import './cdktf-unused-modules'; // before anything loads cdktf
 import * as path from 'node:path';
 import { ConfigError, configPathFromEnv, describeConfigSource, displayPath, loadConfig } from './config/load';
 import { configWarnings } from './config/warnings';
-import { organizationStacks } from './app';
-import { SHARD_ENV, SynthSetupError, type SynthResult, knownTerraformVersion, outdirFromEnv, synthHeapFromEnv, synthWorkersFromEnv, tuneCdktf, synthOrganization, workerPayload } from './synth';
+import { SHARD_ENV, SynthSetupError, outdirFromEnv, synthHeapFromEnv, synthWorkersFromEnv } from './synth-setup';
+import type { SynthResult } from './synth';
 import type { OrgConfig } from './config/schema';
 import { TERRAFORM_VERSION_ENV, TerraformVersionError, requireTerraform } from './terraform';
 
 // Everything is validated and built before anything is written, so a bad config leaves no stacks behind.
 // Messages go to stdout: the cdktf CLI prints each line the app writes to stderr as `[ERROR]`.
 async function main(): Promise<void> {
-  tuneCdktf();
   // cdktf runs `terraform version` to validate import blocks; no update check over the network.
   process.env.CHECKPOINT_DISABLE ??= '1';
   const worker = Boolean(process.env[SHARD_ENV]);
   // Parallel-synth workers build from the parent's config: only the parent speaks.
   if (!worker) console.log(describeConfigSource());
+  // cdktf and the stacks load once the config and settings are good: a mistake is told without loading them.
+  const synth = () => require('./synth') as typeof import('./synth');
   // A worker builds from the config its parent validated (passed in the job), not from the file again.
-  const config = worker ? workerPayload<OrgConfig>() : loadConfig();
+  const config = worker ? synth().workerPayload<OrgConfig>() : loadConfig();
   const workers = synthWorkersFromEnv();
   synthHeapFromEnv();
-  // Checked once: workers inherit the answer.
-  knownTerraformVersion((process.env[TERRAFORM_VERSION_ENV] = requireTerraform()));
+  const terraformVersion = (process.env[TERRAFORM_VERSION_ENV] = requireTerraform()); // checked once: workers inherit it
+  const { knownTerraformVersion, synthOrganization, tuneCdktf } = synth();
+  tuneCdktf();
+  knownTerraformVersion(terraformVersion);
+  const { organizationStacks } = require('./app') as typeof import('./app');
   if (!worker) for (const w of configWarnings(config)) console.log(`warning: ${w}`);
   const result = await synthOrganization(organizationStacks(config), undefined, { workers, payload: config });
   if (!worker) console.log(wroteLine(result));

@@ -9,6 +9,9 @@ export function outdirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.CDKTF_OUTDIR || 'cdktf.out');
 }
 
+/** Set in the worker processes of a parallel synth: `<shard>/<shards>`. */
+export const SHARD_ENV = 'ORG_GUARD_SYNTH_SHARD';
+
 export const WORKERS_ENV = 'ORG_GUARD_SYNTH_WORKERS';
 
 /** A problem with the output folder or the synth settings, printed as itself (no stack trace). */

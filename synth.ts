@@ -5,12 +5,9 @@ import { constants, cpus } from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { App, TerraformStack } from 'cdktf';
-import { HEAP_ENV, SynthSetupError, checkOutdir, outdirFromEnv, removeLeftovers, synthHeapFromEnv } from './synth-setup';
+import { HEAP_ENV, SHARD_ENV, SynthSetupError, checkOutdir, outdirFromEnv, removeLeftovers, synthHeapFromEnv } from './synth-setup';
 
-export { HEAP_ENV, SynthSetupError, WORKERS_ENV, checkOutdir, outdirFromEnv, settleInterruptedSynth, synthHeapFromEnv, synthWorkersFromEnv } from './synth-setup';
-
-/** Set in the worker processes of a parallel synth: `<shard>/<shards>`. */
-export const SHARD_ENV = 'ORG_GUARD_SYNTH_SHARD';
+export { HEAP_ENV, SHARD_ENV, SynthSetupError, WORKERS_ENV, checkOutdir, outdirFromEnv, settleInterruptedSynth, synthHeapFromEnv, synthWorkersFromEnv } from './synth-setup';
 /** Below this many stacks a second process costs more than it saves. */
 const PARALLEL_MIN_STACKS = 150;
 export interface SynthOptions {

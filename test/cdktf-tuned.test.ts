@@ -19,3 +19,13 @@ test('a fresh module registry (jest.isolateModules) gets its own cdktf, tuned', 
   });
   expect(isolated).toEqual({ tuned: true, same: false });
 });
+
+test('the references cdktf creates as it loads carry no stack trace (formatting one reads source maps under jest)', () => {
+  let creationStack: string[] | undefined;
+  jest.isolateModules(() => {
+    require('cdktf'); // its index loads tfExpression.js, which creates FOR_EXPRESSION_KEY as it loads
+    ({ creationStack } = (require('cdktf/lib/tfExpression') as { FOR_EXPRESSION_KEY: { creationStack: string[] } }).FOR_EXPRESSION_KEY);
+  });
+  // cdktf/lib/tokens/private/intrinsic.js: every Intrinsic records captureStackTrace() when it is created
+  expect(creationStack).toEqual([]);
+});

@@ -1,3 +1,4 @@
+import { enableCompileCache } from '../compile-cache';
 import { CDKTF_UNUSED_MODULES, deferModules } from '../defer-modules';
 
 /**
@@ -36,4 +37,8 @@ export function deferCliModules(): void {
 /** The process is the cdktf CLI itself (not a test or a tool importing this file). */
 export const isCdktfCli = (argv: readonly string[] = process.argv) => /[\\/]cdktf-cli[\\/]bundle[\\/]bin[\\/]cdktf(\.js)?$/.test(argv[1] ?? '');
 
-if (isCdktfCli() && process.env.ORG_GUARD_CDKTF_DEFAULTS !== '1') deferCliModules();
+if (isCdktfCli()) {
+  // The CLI bundle is 4 MB of JavaScript compiled again by every command: from the code cache instead.
+  enableCompileCache();
+  if (process.env.ORG_GUARD_CDKTF_DEFAULTS !== '1') deferCliModules();
+}

@@ -1,3 +1,4 @@
+import '../use-compile-cache'; // first: the modules below compile from the code cache
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { constants } from 'node:os';

@@ -1,3 +1,4 @@
+import '../use-compile-cache'; // first: the modules below compile from the code cache
 import { writeFileSync } from 'node:fs';
 import { configJsonSchema, JSON_SCHEMA_PATH } from '../config/json-schema';
 

@@ -1,3 +1,4 @@
+import '../../use-compile-cache'; // first: the modules below compile from the code cache
 import * as path from 'node:path';
 import { tuneCdktf } from '../../synth';
 import { ConfigError } from '../../config/load';

@@ -1,3 +1,4 @@
+import '../../use-compile-cache'; // first: the modules below compile from the code cache
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 

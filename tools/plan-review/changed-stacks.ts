@@ -1,3 +1,4 @@
+import '../../use-compile-cache'; // first: the modules below compile from the code cache
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { stackOrder } from './stacks';

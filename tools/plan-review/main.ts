@@ -1,3 +1,4 @@
+import '../../use-compile-cache'; // first: the modules below compile from the code cache
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePlan, PlanInputError } from './plan';

@@ -1,3 +1,4 @@
+import '../../use-compile-cache'; // first: the modules below compile from the code cache
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
