@@ -7,21 +7,26 @@ import * as vm from 'node:vm';
 /**
  * A V8 code cache for the CommonJS modules a process loads. Every org-guard command is a few short processes
  * (npm, the cdktf CLI, the app), and each compiled the same JavaScript again: about a quarter of the CPU of a
- * small synth and of the CLI. Node 22 has this built in (`module.enableCompileCache`), and it is used there;
+ * small synth and of the CLI. Node 22.8 and later have this built in (`module.enableCompileCache`), used there;
  * Node 20 has only the V8 calls, so the loader's compile step is replaced as the v8-compile-cache package
  * (yarn, eslint) does.
  *
- * One entry per source text (SHA-1 of it), so a changed file never gets old code and identical files (the
- * project copies the tests make) share one; and per set of V8 flags: V8 rejects data made under other flags,
- * and the cdktf CLI starts the app with --max-old-space-size, which a plain `node dist/main.js` does not.
+ * One entry per file, source text and set of V8 flags (a SHA-1 of the three): a changed file never gets old
+ * code; V8 keeps the file name in its data (stack traces name it); and V8 rejects data made under other flags,
+ * while the cdktf CLI starts the app with --max-old-space-size, which a plain `node dist/main.js` does not.
  * Entries are written when the process exits, after it ran, so they also hold the functions compiled on first
  * call. V8 checks its version and flags itself and rejects data that does not fit; the module is then compiled
- * from source and its entry rewritten.
+ * from source and marked (an empty entry), as are sources Node must compile itself (below).
  *
- * ORG_GUARD_COMPILE_CACHE=0 turns it off; any other value is the folder to keep it in.
+ * Node's own compile is kept, with no cache, where the replacement would behave differently: while source maps
+ * are on (--enable-source-maps), under a policy manifest or --inspect-brk (all checked by Node's compile step),
+ * for ES module syntax, and for a source that calls import() (see mayImportDynamically).
+ *
+ * ORG_GUARD_COMPILE_CACHE=0 (or Node's NODE_DISABLE_COMPILE_CACHE=1) turns it off; a folder as its value keeps
+ * the cache in a subfolder of it (the default is next to the installed packages).
  */
 export const COMPILE_CACHE_ENV = 'ORG_GUARD_COMPILE_CACHE';
-/** More entries than this: the folder is emptied before new ones are written (old sources pile up as code changes). */
+/** More entries than this: they are all removed before new ones are written (old sources pile up as code changes). */
 export const MAX_CACHE_ENTRIES = 5000;
 
 interface LoaderInternals {
@@ -48,11 +53,14 @@ let enabledIn: string | undefined;
 /** What the cache did in this process so far. */
 export const compileCacheStats = (): CompileCacheStats => ({ ...stats });
 
-/** The default folder: next to the installed packages, as build tools keep theirs (node_modules/.cache). */
-export function defaultCompileCacheDir(): string {
-  const modules = path.dirname(path.dirname(require.resolve('cdktf/package.json')));
-  return path.join(modules, '.cache', 'org-guard', `v8-${process.version}-${process.arch}`);
+/** The folder of this Node inside `base`; by default next to the installed packages, as build tools keep theirs (node_modules/.cache). */
+export function compileCacheDir(base?: string): string {
+  const root = base ?? path.join(path.dirname(path.dirname(require.resolve('cdktf/package.json'))), '.cache', 'org-guard');
+  return path.join(root, `v8-${process.version}-${process.arch}`);
 }
+
+/** An entry's name, or a half-written one's: the only files the cache ever removes. */
+const ENTRY_NAME = /^[0-9a-f]{40}(\.\d+\.partial)?$/;
 
 /**
  * Turns the cache on for every CommonJS module this process loads from now on; returns the folder, or
@@ -60,11 +68,11 @@ export function defaultCompileCacheDir(): string {
  */
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env, maxEntries = MAX_CACHE_ENTRIES): string | undefined {
   const setting = env[COMPILE_CACHE_ENV];
-  if (setting === '0') return undefined;
+  if (setting === '0' || env.NODE_DISABLE_COMPILE_CACHE === '1') return undefined;
   if (enabledIn) return enabledIn;
   let dir: string;
   try {
-    dir = setting ? path.resolve(setting) : defaultCompileCacheDir();
+    dir = compileCacheDir(setting && setting !== '1' ? path.resolve(setting) : undefined);
   } catch {
     return undefined; // no cdktf to place it next to: nothing this cache would speed up
   }
@@ -77,6 +85,9 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env, maxEntr
   // wrong): it works, with Node's experimental warning, instead of failing. Node 20 has it since 20.12.
   const dynamicImport = (vm.constants as Partial<typeof vm.constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   if (dynamicImport === undefined) return undefined;
+  // Node checks a policy manifest and pauses for --inspect-brk in the compile step this replaces.
+  const options = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  if (options.some((o) => /^--(experimental-policy|policy-integrity|inspect-brk|inspect-wait)\b/.test(o))) return undefined;
   installCompileHook(dir, dynamicImport, maxEntries);
   return (enabledIn = dir);
 }
@@ -86,10 +97,13 @@ function installCompileHook(dir: string, importModuleDynamically: vm.ScriptOptio
   const compile = loader.prototype._compile;
   const pending = new Map<string, vm.Script | undefined>(); // undefined: an empty entry (a mark)
   const flags = flagsKey();
+  // The wrapper puts its parameter list before line 1: columns on line 1 count from after it, as Node's do.
+  const columnOffset = -loader.wrap('\0').indexOf('\0');
 
   loader.prototype._compile = function compileFromCache(this: Module, content: string, filename: string, format?: string) {
-    if (format === 'module' || typeof content !== 'string') return compile.call(this, content, filename, format);
-    const key = createHash('sha1').update(flags).update(content).digest('hex');
+    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true; // Node maps only what it compiled
+    if (format === 'module' || typeof content !== 'string' || sourceMaps) return compile.call(this, content, filename, format);
+    const key = createHash('sha1').update(flags).update(filename).update('\0').update(content).digest('hex');
     const entry = path.join(dir, key);
     let cachedData: Buffer | undefined;
     try {
@@ -110,10 +124,12 @@ function installCompileHook(dir: string, importModuleDynamically: vm.ScriptOptio
     try {
       // A #! line is only valid at the very start of a script; the wrapper comes before it.
       const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
-      script = new vm.Script(loader.wrap(source), { filename, cachedData, importModuleDynamically });
+      script = new vm.Script(loader.wrap(source), { filename, cachedData, importModuleDynamically, columnOffset });
     } catch {
-      // ES module syntax and real syntax errors: Node's own compile handles (or reports) them as usual
+      // ES module syntax and real syntax errors: Node's own compile handles (or reports) them as usual, now and
+      // next time (a fixed file is another source)
       stats.skipped++;
+      pending.set(entry, undefined);
       return compile.call(this, content, filename, format);
     }
     if (cachedData && !script.cachedDataRejected) stats.hits++;
@@ -130,10 +146,8 @@ function installCompileHook(dir: string, importModuleDynamically: vm.ScriptOptio
     if (pending.size === 0) return;
     try {
       fs.mkdirSync(dir, { recursive: true });
-      if (fs.readdirSync(dir).length + pending.size > maxEntries) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.mkdirSync(dir, { recursive: true });
-      }
+      const entries = fs.readdirSync(dir).filter((name) => ENTRY_NAME.test(name));
+      if (entries.length + pending.size > maxEntries) for (const name of entries) fs.rmSync(path.join(dir, name), { force: true });
       for (const [entry, compiled] of pending) {
         // another process may write the same entry: each writes its own file and renames it into place
         const partial = `${entry}.${process.pid}.partial`;
@@ -149,17 +163,27 @@ function installCompileHook(dir: string, importModuleDynamically: vm.ScriptOptio
 const AFTER_KEYWORD_A_SLASH_STARTS_A_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
 /**
- * Whether `import` followed by `(` appears as code: outside comments, strings, template text and regular
- * expressions (the CLI bundle quotes React's "dynamic import()" messages; packages write `@type {import('x')}`
- * in comments). Where the scan is unsure (a slash that may start a regular expression but does not end on its
- * line, an unterminated comment) it counts as code, so a real call is never missed for want of parsing.
+ * Whether the source may call import(): `import` followed by `(` as code, outside comments, strings, template
+ * text and regular expressions (the CLI bundle quotes React's "dynamic import()" messages; packages write
+ * `@type {import('x')}` in comments); or a string that starts with such a call (after `return` or `await`) in a
+ * source that calls eval or Function: `new Function('s', 'return import(s)')` keeps a real import() in
+ * TypeScript compiled to CommonJS. Where the scan is unsure it answers yes, which costs only the cache: a slash
+ * after `}` read as the start of a regular expression whose text holds `import`, one that does not end on its
+ * line, an unterminated comment. Not parsed: a regular expression right after `)` (`if (x) /re/`) is read as a division,
+ * so a quote inside it could hide a call after it; none of the 5,000 installed files that mention `import` is
+ * written so (checked against TypeScript's parser).
  */
 export function mayImportDynamically(source: string): boolean {
   if (!source.includes('import')) return false;
+  // code in a string: what eval or Function would run, starting with the call
+  const mentionsImport = (text: string) => /^\s*(return\s+)?(await\s+)?import\s*\(/.test(text);
+  let quotedImport = false;
+  let evaluates = false;
   const n = source.length;
   const templates: number[] = []; // for each open `${`, the brace depth it opened at
   let braces = 0;
   let regexAllowed = true;
+  let afterBrace = false; // the last character of code was `}`
   let i = 0;
   const isIdentifierChar = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_' || c === '$' || c > '\u007f';
   const isBlank = (c: string) => c <= ' ' || (c > '\u007f' && /\s/.test(c));
@@ -174,12 +198,16 @@ export function mayImportDynamically(source: string): boolean {
   };
   /** From inside template text: to the closing backtick (returns after it) or a `${` (returns after it, code follows). */
   const templateText = (from: number): { end: number; code: boolean } => {
+    const text = (end: number) => {
+      if (mentionsImport(source.slice(from, end))) quotedImport = true;
+      return end;
+    };
     for (let j = from; j < n; j++) {
       if (source[j] === '\\') j++;
-      else if (source[j] === '`') return { end: j + 1, code: false };
-      else if (source[j] === '$' && source[j + 1] === '{') return { end: j + 2, code: true };
+      else if (source[j] === '`') return { end: text(j + 1), code: false };
+      else if (source[j] === '$' && source[j + 1] === '{') return { end: text(j + 2), code: true };
     }
-    return { end: n, code: false };
+    return { end: text(n), code: false };
   };
   while (i < n) {
     const c = source[i];
@@ -192,9 +220,11 @@ export function mayImportDynamically(source: string): boolean {
       i = end + 2;
     } else if (c === '"' || c === "'") {
       let j = i + 1;
-      while (j < n && source[j] !== c && source[j] !== '\n') j += source[j] === '\\' ? 2 : 1;
+      while (j < n && source[j] !== c && source[j] !== '\n') j += source[j] !== '\\' ? 1 : source.startsWith('\r\n', j + 1) ? 3 : 2;
+      if (mentionsImport(source.slice(i + 1, j))) quotedImport = true;
       i = j + 1;
       regexAllowed = false;
+      afterBrace = false;
     } else if (c === '`' || (c === '}' && templates.length > 0 && templates[templates.length - 1] === braces)) {
       if (c === '}') {
         templates.pop();
@@ -204,6 +234,7 @@ export function mayImportDynamically(source: string): boolean {
       if (code) templates.push(++braces);
       i = end;
       regexAllowed = code;
+      afterBrace = false;
     } else if (c === '/' && regexAllowed) {
       let j = i + 1;
       let inClass = false;
@@ -214,8 +245,11 @@ export function mayImportDynamically(source: string): boolean {
         j++;
       }
       if (j < n && source[j] === '/') {
+        // after `}` (a block, or an object divided by something?) it may be a division around code after all
+        if (afterBrace && source.slice(i, j).includes('import')) return true;
         i = j + 1;
         regexAllowed = false;
+        afterBrace = false;
       } else {
         i++; // not a regular expression after all: read on as code
         regexAllowed = true;
@@ -224,15 +258,26 @@ export function mayImportDynamically(source: string): boolean {
       let j = i + 1;
       while (j < n && isIdentifierChar(source[j])) j++;
       const word = source.slice(i, j);
-      if (word === 'import' && source[skipBlanksAndComments(j)] === '(' && source[i - 1] !== '.') return true;
+      const called = source[skipBlanksAndComments(j)] === '(';
+      if (word === 'import' && called && source[i - 1] !== '.') return true;
+      if ((word === 'eval' || word === 'Function') && called) evaluates = true;
       regexAllowed = AFTER_KEYWORD_A_SLASH_STARTS_A_REGEX.has(word);
+      afterBrace = false;
       i = j;
+    } else if ((c === '+' || c === '-') && source[i + 1] === c) {
+      regexAllowed = false; // after x++ or x--, a slash divides
+      afterBrace = false;
+      i += 2;
     } else {
       if (c === '{') braces++;
       else if (c === '}') braces--;
-      if (!isBlank(c)) regexAllowed = c !== ')' && c !== ']';
+      if (!isBlank(c)) {
+        regexAllowed = c !== ')' && c !== ']';
+        afterBrace = c === '}';
+      }
       i++;
     }
+    if (quotedImport && evaluates) return true;
   }
   return false;
 }
@@ -254,11 +299,20 @@ export function flagsKey(execArgv: readonly string[] = process.execArgv, nodeOpt
 
 /** The `require` Node gives a module (lib/internal/modules/helpers.js makeRequireFunction), for one compiled here. */
 function requireFor(mod: Module, loader: LoaderInternals): NodeJS.Require {
-  const moduleRequire = ((id: string) => mod.require(id)) as NodeJS.Require;
-  const resolve = ((request: string, options?: { paths?: string[] }) => loader._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
-  resolve.paths = (request: string) => loader._resolveLookupPaths(request, mod);
+  const request = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    throw Object.assign(new TypeError(`The "request" argument must be of type string. Received ${typeof value}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  };
+  // eslint-disable-next-line @typescript-eslint/no-shadow
+  const moduleRequire = function require(id: string) {
+    return mod.require(id);
+  } as NodeJS.Require;
+  const resolve = ((id: string, options?: { paths?: string[] }) => loader._resolveFilename(request(id), mod, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (id: string) => loader._resolveLookupPaths(request(id), mod);
   moduleRequire.resolve = resolve;
-  moduleRequire.main = require.main; // the process's main module, as for every module
+  // the main module when this module loads, as Node's makeRequireFunction reads it (none yet under --require)
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  moduleRequire.main = process.mainModule;
   moduleRequire.extensions = loader._extensions;
   moduleRequire.cache = loader._cache;
   return moduleRequire;

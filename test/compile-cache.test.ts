@@ -1,17 +1,29 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module = require('node:module');
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { COMPILE_CACHE_ENV, MAX_CACHE_ENTRIES, flagsKey, mayImportDynamically } from '../compile-cache';
+import { COMPILE_CACHE_ENV, MAX_CACHE_ENTRIES, compileCacheDir, flagsKey, mayImportDynamically } from '../compile-cache';
 
 // The code cache in processes as org-guard starts them: compiled dist/ (`npm test` builds it first).
 const repo = path.resolve(__dirname, '..');
 const compiled = path.join(repo, 'dist', 'compile-cache.js');
 
+// Node 22.8 and later cache with their own module.enableCompileCache; these tests are about the Node 20 hook.
+const hooked = !('enableCompileCache' in Module);
+const describeHook = hooked ? describe : describe.skip;
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
+
 /** A folder of CommonJS modules, and a script that turns the cache on, loads one of them and prints what it saw. */
 function fixture(modules: Record<string, string>): { dir: string; cache: string; run(entry: string, env?: NodeJS.ProcessEnv): { status: number | null; out: any; stderr: string } } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-cc-'));
+  const dir = tempDir('org-guard-cc-');
   const cache = path.join(dir, 'cache');
   for (const [name, text] of Object.entries(modules)) writeFileSync(path.join(dir, name), text);
   writeFileSync(path.join(dir, 'start.js'), `
@@ -29,9 +41,10 @@ Promise.resolve(require(process.argv[2])).then((value) => console.log(JSON.strin
   };
 }
 
-const entries = (cache: string) => (existsSync(cache) ? readdirSync(cache).sort() : []);
+/** The entries in the cache folder a fixture names (ORG_GUARD_COMPILE_CACHE=<folder> keeps them in a subfolder of it). */
+const entries = (cache: string) => (existsSync(compileCacheDir(cache)) ? readdirSync(compileCacheDir(cache)).sort() : []);
 
-describe('the compile cache', () => {
+describeHook('the compile cache', () => {
   test('the second process compiles every module from the cache; a changed source is compiled again, never served old code', () => {
     const f = fixture({ 'a.js': 'module.exports = require("./b.js") + 1;', 'b.js': 'module.exports = 41;' });
     const first = f.run('a.js');
@@ -122,6 +135,13 @@ module.exports = ['lazy(() => import("./x"))', \`import(\${1})\`, /import\\(/.so
     ['loader.import(y)', false],
     ['/import\\(/.test(s)', false],
     ['const r = /[/]import(/;', false],
+    ['w = (await read(v)).replace(/from \\. import .*\\n/g, "")', false], // the CLI bundle's code generator
+    ['const load = new Function("specifier", "return import(specifier)");', true],
+    ['eval("import(\'./x.mjs\')")', true],
+    ['Function("return this")(); const m = "lazy(() => import(\'./C\'))";', false], // React's message, as the CLI bundle has it
+    ['let i = 0; const h = i++ / 2, m = import("./e.mjs"), t = h / 3;', true],
+    ["'a\\\r\nb', import('x')", true],
+    ['function f() {} /import(x)/.test(s)', true],
   ])('import() as code: %s -> %s', (source, expected) => {
     expect(mayImportDynamically(source)).toBe(expected);
   });
@@ -141,9 +161,9 @@ module.exports = ['lazy(() => import("./x"))', \`import(\${1})\`, /import\\(/.so
     const f = fixture({ 'a.js': 'module.exports = 7;' });
     f.run('a.js');
     const [entry] = entries(f.cache);
-    writeFileSync(path.join(f.cache, entry), Buffer.from('not V8 code cache data, as a different V8 would see its data'));
+    writeFileSync(path.join(compileCacheDir(f.cache), entry), Buffer.from('not V8 code cache data, as a different V8 would see its data'));
     expect(f.run('a.js').out).toEqual({ on: true, value: 7, stats: { hits: 0, misses: 1, skipped: 0 } });
-    expect(statSync(path.join(f.cache, entry)).size).toBe(0);
+    expect(statSync(path.join(compileCacheDir(f.cache), entry)).size).toBe(0);
     expect(f.run('a.js').out).toEqual({ on: true, value: 7, stats: { hits: 0, misses: 0, skipped: 1 } });
   });
 
@@ -157,15 +177,71 @@ module.exports = ['lazy(() => import("./x"))', \`import(\${1})\`, /import\\(/.so
     expect(readFileSync(f.cache, 'utf8')).toBe('a file where the folder would be');
   });
 
-  test(`more than ${MAX_CACHE_ENTRIES} entries (old sources pile up as code changes): the folder is emptied before new ones are written`, () => {
+  test(`more than ${MAX_CACHE_ENTRIES} entries (old sources pile up as code changes): the entries are removed before new ones are written, and nothing else`, () => {
     const f = fixture({ 'a.js': 'module.exports = require("./b.js");', 'b.js': 'module.exports = 7;' });
-    mkdirSync(f.cache);
-    for (let i = 0; i < 9; i++) writeFileSync(path.join(f.cache, `old-${i}`), '');
+    const dir = compileCacheDir(f.cache);
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 9; i++) writeFileSync(path.join(dir, String(i).repeat(40)), '');
+    writeFileSync(path.join(f.cache, 'notes.txt'), 'the folder ORG_GUARD_COMPILE_CACHE names is the user\'s');
+    writeFileSync(path.join(dir, 'notes.txt'), 'not an entry');
     f.run('a.js', { MAX_ENTRIES: '11' });
-    expect(entries(f.cache)).toHaveLength(11); // 9 + 2: still within the limit
+    expect(entries(f.cache)).toHaveLength(12); // 9 + 2 entries, still within the limit, and notes.txt
     writeFileSync(path.join(f.dir, 'b.js'), 'module.exports = 8;');
     f.run('a.js', { MAX_ENTRIES: '11' });
-    expect(entries(f.cache)).toHaveLength(1); // 11 + 1 > 11: emptied, then b.js's new entry
+    expect(entries(f.cache)).toEqual([expect.stringMatching(/^[0-9a-f]{40}$/), 'notes.txt']); // 11 + 1 > 11: b.js's new entry
+    expect(readdirSync(f.cache)).toEqual(['notes.txt', path.basename(dir)]);
+  });
+
+  test('ORG_GUARD_COMPILE_CACHE=1 is the default folder; NODE_DISABLE_COMPILE_CACHE=1, Node\'s own switch, turns it off', () => {
+    const f = fixture({ 'a.js': 'module.exports = 7;' });
+    expect(f.run('a.js', { NODE_DISABLE_COMPILE_CACHE: '1' }).out.on).toBe(false);
+    const probe = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(compiled)}).enableCompileCache())`], { cwd: f.dir, encoding: 'utf8', env: { ...process.env, [COMPILE_CACHE_ENV]: '1' } });
+    expect(probe.stdout.trim()).toBe(compileCacheDir());
+    expect(existsSync(path.join(f.dir, '1'))).toBe(false);
+  });
+
+  test('two files with the same text each keep their own name in stack traces', () => {
+    const text = 'module.exports = () => new Error("where").stack.split("\\n")[1];';
+    const f = fixture({ 'one.js': text, 'two.js': text, 'both.js': 'module.exports = [require("./one.js")(), require("./two.js")()];' });
+    f.run('both.js');
+    const [one, two] = f.run('both.js').out.value;
+    expect(one).toContain(path.join(f.dir, 'one.js'));
+    expect(two).toContain(path.join(f.dir, 'two.js'));
+  });
+
+  test('an error on line 1 has the column Node gives (the wrapper is not counted)', () => {
+    const f = fixture({ 'line1.js': 'const x = 1; module.exports = new Error("here").stack.split("\\n")[1];' });
+    const plain = f.run('line1.js', { [COMPILE_CACHE_ENV]: '0' }).out.value;
+    expect(plain).toContain('line1.js:1:31');
+    f.run('line1.js');
+    expect(f.run('line1.js').out).toMatchObject({ value: plain, stats: { hits: 1 } });
+  });
+
+  test('with source maps on (--enable-source-maps), Node compiles: its stack traces point into the original source', () => {
+    // tsc output of `export function f(): string {\n  return new Error('x').stack!.split('\n')[1];\n}` with an inline map
+    const map = { version: 3, file: 'f.js', sources: ['f.ts'], names: [], mappings: ';;AAAA,SAAgB,CAAC;IACf,OAAO,IAAI,KAAK,CAAC,GAAG,CAAC,CAAC,KAAM,CAAC,KAAK,CAAC,IAAI,CAAC,CAAC,CAAC,CAAC,CAAC;AAC/C,CAAC' };
+    const f = fixture({
+      'f.js': `"use strict";\nexports.f = f;\nfunction f() {\n    return new Error('x').stack.split('\\n')[1];\n}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`,
+      'go.js': 'module.exports = require("./f.js").f();',
+    });
+    for (let run = 0; run < 2; run++) {
+      const mapped = f.run('go.js', { NODE_OPTIONS: '--enable-source-maps' });
+      expect(mapped.out.value).toContain(`${path.join(f.dir, 'f.ts')}:2:`);
+      expect(mapped.out.stats.hits).toBe(0);
+    }
+  });
+
+  test('modules loaded after a --require that turns it on see the main module as require.main', () => {
+    const f = fixture({
+      'enable.js': `require(${JSON.stringify(compiled)}).enableCompileCache();`,
+      'main.js': 'require("./b.js"); console.log(JSON.stringify([require.main === module, require("./b.js")]));',
+      'b.js': 'module.exports = require.main && require.main.filename;',
+    });
+    for (let run = 0; run < 2; run++) {
+      const r = spawnSync(process.execPath, ['--require', path.join(f.dir, 'enable.js'), path.join(f.dir, 'main.js')], { encoding: 'utf8', env: { ...process.env, [COMPILE_CACHE_ENV]: f.cache } });
+      expect(JSON.parse(r.stdout)).toEqual([true, path.join(f.dir, 'main.js')]);
+    }
+    expect(entries(f.cache)).toHaveLength(2); // main.js and b.js
   });
 
   test('entries are kept per set of V8 flags; modules to preload are not flags', () => {
@@ -180,7 +256,7 @@ module.exports = ['lazy(() => import("./x"))', \`import(\${1})\`, /import\\(/.so
   });
 });
 
-describe('org-guard processes use it', () => {
+describeHook('org-guard processes use it', () => {
   test('a second `node dist/main.js` compiles the app, cdktf and the provider from the cache and writes the same stacks', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-cc-main-'));
     const statsLog = path.join(dir, 'stats.log');
@@ -210,10 +286,24 @@ describe('org-guard processes use it', () => {
       expect([entry, firstRequire && path.basename(firstRequire)]).toEqual([entry, 'use-compile-cache']);
     }
     expect(readFileSync(path.join(repo, 'cdktf.json'), 'utf8')).toContain('"app": "node dist/main.js"');
-    // the CLI preload (tools/cdktf-cli-preload.ts) turns it on in the CLI's process
-    expect(readFileSync(path.join(repo, 'dist', 'tools', 'cdktf-cli-preload.js'), 'utf8')).toMatch(/if \(\(0, exports\.isCdktfCli\)\(\)\) \{\s*\/\/[^\n]*\n\s*\(0, compile_cache_1\.enableCompileCache\)\(\);/);
     const compile = (Module as unknown as { prototype: { _compile: unknown } }).prototype._compile;
     jest.isolateModules(() => require('../tools/cdktf'));
     expect((Module as unknown as { prototype: { _compile: unknown } }).prototype._compile).toBe(compile);
+  });
+
+  test('the CLI preload turns it on in the cdktf CLI, whose modules see the CLI as require.main', () => {
+    // a stand-in at the path tools/cdktf.ts starts (node --require dist/tools/cdktf-cli-preload.js .../cdktf-cli/bundle/bin/cdktf)
+    const f = fixture({});
+    const bin = path.join(f.dir, 'node_modules', 'cdktf-cli', 'bundle', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'cdktf'), `#!/usr/bin/env node
+const main = require('./handlers.js');
+process.on('exit', () => console.log(JSON.stringify({ main, stats: require(${JSON.stringify(compiled)}).compileCacheStats() })));`);
+    writeFileSync(path.join(bin, 'handlers.js'), 'module.exports = require.main && require.main.filename;');
+    const cli = () => JSON.parse(spawnSync(process.execPath, ['--require', path.join(repo, 'dist', 'tools', 'cdktf-cli-preload.js'), path.join(bin, 'cdktf')], {
+      encoding: 'utf8', env: { ...process.env, [COMPILE_CACHE_ENV]: f.cache },
+    }).stdout);
+    expect(cli()).toEqual({ main: path.join(bin, 'cdktf'), stats: { hits: 0, misses: 2, skipped: 0 } }); // the CLI's main module too
+    expect(cli()).toEqual({ main: path.join(bin, 'cdktf'), stats: { hits: 2, misses: 0, skipped: 0 } });
   });
 });
