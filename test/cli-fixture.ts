@@ -21,6 +21,8 @@ export const spyLog = path.join(work, 'lookups.log');
 export const terraformLog = path.join(work, 'terraform.log');
 /** One line per cdktf CLI process: the convert-only modules it loaded (tools/cdktf-cli-preload.ts defers them). */
 export const cliModulesLog = path.join(work, 'cli-modules.log');
+/** One line per cdktf CLI process: whether its layout engine (yoga, asm.js) loaded, and whether V8 validated asm.js. */
+export const cliAsmLog = path.join(work, 'cli-asm.log');
 
 function copyProject(): void {
   const git = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' });
@@ -75,6 +77,9 @@ dns.promises.lookup = function (h, ...rest) { log(h); return refused(h) ? Promis
 if (/(cdktf-cli[\\/]bundle[\\/]bin|node_modules[\\/]\\.bin)[\\/]cdktf$/.test(process.argv[1] || '')) process.on('exit', () => {
   const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](jsii-rosetta|@cdktf[\\/](provider-generator|hcl2cdk|hcl-tools|hcl2json))[\\/]/.test(f));
   fs.appendFileSync(${JSON.stringify(cliModulesLog)}, process.argv.slice(2).join(' ') + ': ' + loaded.length + '\\n');
+  const yoga = Object.keys(require.cache).some((f) => /node_modules[\\/]yoga-layout-prebuilt[\\/]/.test(f));
+  const asm = process.execArgv.includes('--no-validate-asm') ? 'asm.js as JavaScript' : 'asm.js validated';
+  fs.appendFileSync(${JSON.stringify(cliAsmLog)}, process.argv.slice(2).join(' ') + ': yoga ' + (yoga ? 'loaded' : 'not loaded') + ', ' + asm + '\\n');
 });
 `);
   return spy;
@@ -153,9 +158,10 @@ export function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-/** The bundled example with two other members: workload-prod is gone from it. */
+/** The bundled example with two other members (workload-prod is gone from it) and no notifications (a warning). */
 export const otherOrg = () => writeOrg('other-org.yaml', (cfg) => {
   cfg.organization.id = 'o-anotherorg1';
+  delete cfg.notifications;
   cfg.accounts.members = [
     { name: 'data-lake', id: '555555555555', email: 'data@example.com', ou: 'workloads' },
     { name: 'sandbox-bob', id: '666666666666', email: 'bob@example.com', ou: 'sandbox' },

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import {
-  baseEnv, cliModulesLog, otherOrg as other, project, sh, snapshot, spyLog, stacks, tagged, terraformLog, useProjectCopy, work, writeOrg, type Run,
+  baseEnv, cliAsmLog, cliModulesLog, otherOrg as other, project, sh, snapshot, spyLog, stacks, tagged, terraformLog, useProjectCopy, work, writeOrg, type Run,
 } from './cli-fixture';
 import type { TfJson } from './helpers';
 
@@ -14,36 +14,40 @@ import type { TfJson } from './helpers';
 useProjectCopy();
 
 /**
- * `npx cdktf list`, the way around the npm scripts, once (after the first test's synths): what it prints, and
- * what the spies saw it do (host names looked up, Terraform calls, the convert-only modules the CLI loaded).
+ * `npx cdktf list`, the way around the npm scripts, once (after the first test's synths), of the other
+ * organization without sandbox-bob: what it prints, and what the spies saw it do (host names looked up,
+ * Terraform calls, the convert-only modules the CLI loaded).
  */
-let bareList: { run: Run; lookups: string[]; terraformCalls: string[]; cliModules: string } | undefined;
+let bareList: { run: Run; lookups: string[]; terraformCalls: string[]; cliModules: string; cliAsm: string } | undefined;
 function bareCliList() {
   if (!bareList) {
+    otherSynth(); // sandbox-bob's folder is there to disappear
     const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
-    for (const log of [spyLog, terraformLog, cliModulesLog]) rmSync(log, { force: true });
-    const run = sh('npx cdktf list', { ORG_CONFIG: other() });
+    for (const log of [spyLog, terraformLog, cliModulesLog, cliAsmLog]) rmSync(log, { force: true });
+    const fewer = writeOrg('other-org-fewer.yaml', (cfg) => {
+      Object.assign(cfg, parse(readFileSync(other(), 'utf8')));
+      cfg.accounts.members = cfg.accounts.members.filter((m: { name: string }) => m.name !== 'sandbox-bob');
+    });
+    const run = sh('npx cdktf list', { ORG_CONFIG: fewer });
     const lines = (file: string) => read(file).split('\n').filter(Boolean);
-    bareList = { run, lookups: lines(spyLog), terraformCalls: lines(terraformLog), cliModules: read(cliModulesLog) };
-    for (const log of [spyLog, terraformLog, cliModulesLog]) rmSync(log, { force: true });
+    bareList = { run, lookups: lines(spyLog), terraformCalls: lines(terraformLog), cliModules: read(cliModulesLog), cliAsm: read(cliAsmLog) };
+    for (const log of [spyLog, terraformLog, cliModulesLog, cliAsmLog]) rmSync(log, { force: true });
   }
   return bareList;
 }
 
 /**
- * `npm run synth` of the other organization without sandbox-bob and without notifications (a warning), once:
- * the first test runs it after the other organization's synth; the warning test reads what it printed.
+ * `npm run synth` of the other organization (workload-prod gone, no notifications: a warning), once, after the
+ * bundled example's: the first test reads what it removed, the warning test what it printed.
  */
-let memberRemoved: Run | undefined;
-function memberRemovedSynth(): Run {
-  memberRemoved ??= sh('npm run synth', {
-    ORG_CONFIG: writeOrg('other-org-fewer.yaml', (cfg) => {
-      Object.assign(cfg, parse(readFileSync(other(), 'utf8')));
-      cfg.accounts.members = cfg.accounts.members.filter((m: { name: string }) => m.name !== 'sandbox-bob');
-      delete cfg.notifications;
-    }),
-  });
-  return memberRemoved;
+let otherRun: { file: string; run: Run } | undefined;
+function otherSynth(): { file: string; run: Run } {
+  if (!otherRun) {
+    bundledSynth(); // workload-prod's folder is there to disappear
+    const file = other();
+    otherRun = { file, run: sh('npm run synth', { ORG_CONFIG: file }) };
+  }
+  return otherRun;
 }
 
 /** The first `npm run synth` of the fresh copy (the bundled example), and what it wrote, read at once. */
@@ -60,7 +64,7 @@ function bundledSynth() {
 }
 
 describe('a fresh clone, as the README tells a new user', () => {
-  test('npm run synth, then another organization, then a member removed: exit 0 each time, no [ERROR], the config named', () => {
+  test('npm run synth, then another organization: exit 0 each time, no [ERROR], the config named, the stack it no longer has removed', () => {
     const first = bundledSynth().run;
     expect(tagged(first)).toEqual([]);
     expect(first.status).toBe(0);
@@ -69,30 +73,27 @@ describe('a fresh clone, as the README tells a new user', () => {
     expect(stacks()).toEqual(['log-archive', 'management', 'security', 'workload-prod']);
 
     // workload-prod disappears: cdktf's CLI deletes the folders of stacks the app no longer has.
-    const file = other();
-    const second = sh('npm run synth', { ORG_CONFIG: file });
+    const { file, run: second } = otherSynth();
     expect(tagged(second)).toEqual([]);
     expect(second.status).toBe(0);
     expect(second.lines).toContain(`config: ${file} (ORG_CONFIG)`);
     expect(second.out).toContain('removed workload-prod (no longer in the config)');
     expect(stacks()).toEqual(['data-lake', 'log-archive', 'management', 'sandbox-bob', 'security']);
-
-    const third = memberRemovedSynth();
-    expect(tagged(third)).toEqual([]);
-    expect(third.status).toBe(0);
-    expect(third.out).toContain('removed sandbox-bob');
-    expect(stacks()).toEqual(['data-lake', 'log-archive', 'management', 'security']);
     const manifest = JSON.parse(readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(stacks());
   });
 
 
-  test('npx cdktf list after a stack disappears (the CLI synthesizes too)', () => {
+  test('npx cdktf list after a stack disappears: the CLI synthesizes too, and removes its folder', () => {
     const list = bareCliList().run;
     expect(list.lines.filter((l) => /ENOENT|encountered an error/.test(l))).toEqual([]);
     expect(list.status).toBe(0);
-    expect(list.out).toMatch(/sandbox-bob\s+cdktf\.out\/stacks\/sandbox-bob/);
-    expect(stacks()).toEqual(['data-lake', 'log-archive', 'management', 'sandbox-bob', 'security']);
+    expect(list.out).toMatch(/data-lake\s+cdktf\.out\/stacks\/data-lake/);
+    expect(list.out).not.toMatch(/sandbox-bob\s+cdktf\.out/);
+    expect(list.out).toContain('removed sandbox-bob (no longer in the config)');
+    expect(stacks()).toEqual(['data-lake', 'log-archive', 'management', 'security']);
+    const manifest = JSON.parse(readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(stacks());
   });
 
 
@@ -190,7 +191,7 @@ describe('Day 1 in one pass: Detective graph ARNs found, not copied (bundled exa
 // The npm scripts around the cdktf CLI (tools/cdktf.ts): one message per problem, Terraform checked, no telemetry.
 describe('npm run synth|list|diff|deploy through the cdktf CLI', () => {
   test('a warning reads as a warning; a config error appears once, as the README shows it, and the output stays', () => {
-    const warned = memberRemovedSynth(); // a config without notifications
+    const warned = otherSynth().run; // a config without notifications
     expect(warned.status).toBe(0);
     expect(tagged(warned)).toEqual([]);
     expect(warned.lines.filter((l) => l.startsWith('warning: notifications has no subscriber'))).toHaveLength(1);
@@ -357,9 +358,11 @@ describe('npm run synth|list|diff|deploy through the cdktf CLI', () => {
     expect(bare.terraformCalls.filter((l) => !l.startsWith('CHECKPOINT_DISABLE=1 ')).length).toBeGreaterThan(0);
     // ... and the CLI loads `cdktf convert`'s compiler modules, which the npm scripts defer (tools/cdktf-cli-preload.ts)
     expect(bare.cliModules).toMatch(/^list: [1-9]\d*\n$/);
+    // ... and V8 validates and compiles its asm.js layout engine ahead of time (tools/cdktf.ts passes --no-validate-asm)
+    expect(bare.cliAsm).toBe('list: yoga loaded, asm.js validated\n');
 
     // what the npm scripts below do, from here on
-    for (const log of [spyLog, terraformLog, cliModulesLog]) rmSync(log, { force: true });
+    for (const log of [spyLog, terraformLog, cliModulesLog, cliAsmLog]) rmSync(log, { force: true });
     const list = sh('npm run list');
     expect(list.status).toBe(0);
     expect(list.out).toMatch(/workload-prod\s+cdktf\.out\/stacks\/workload-prod/);
@@ -368,6 +371,8 @@ describe('npm run synth|list|diff|deploy through the cdktf CLI', () => {
     expect(diff.out).toMatch(/terraform init failed|Failed to query available provider packages|provider/i);
     sh('npm run deploy -- log-archive --auto-approve');
     expect(readFileSync(cliModulesLog, 'utf8').split('\n').filter(Boolean)).toEqual(['list: 0', 'diff log-archive: 0', 'deploy log-archive --auto-approve: 0']);
+    expect(readFileSync(cliAsmLog, 'utf8').split('\n').filter(Boolean)).toEqual(
+      ['list', 'diff log-archive', 'deploy log-archive --auto-approve'].map((cmd) => `${cmd}: yoga loaded, asm.js as JavaScript`));
     expect(existsSync(terraformLog)).toBe(true);
     expect(checkpoint()).toEqual([]);
     expect(unguarded()).toEqual([]);

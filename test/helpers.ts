@@ -1,6 +1,6 @@
-import { Testing } from 'cdktf';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { buildApp } from '../app';
 import { parseConfig } from '../config/load';
 import type { OrgConfig } from '../config/schema';
 import { cachedSynth } from './synth-cache';
@@ -43,11 +43,41 @@ export interface TfJson {
  */
 export function synthOrg(config: OrgConfig = configOf()): Record<string, TfJson> {
   const pairs = cachedSynth(config, () => {
+    // Loaded on a miss only: a suite that reads the run's cached synth, or only parses configs, skips cdktf and the app.
+    const { Testing } = require('cdktf') as typeof import('cdktf');
+    const { buildApp } = require('../app') as typeof import('../app');
     const stacks = buildApp(config, Testing.app());
     const all = [stacks.logArchive, stacks.management, stacks.security, ...stacks.members];
     return all.map((s): [string, TfJson] => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]);
   });
   return Object.fromEntries(pairs);
+}
+
+/**
+ * Writes a real cdktf output directory (manifest and stacks, as the cdktf App writes them) for a config. A config
+ * already synthesized to a directory by this code is written from the cache (test/synth-cache.ts): the files do
+ * not depend on the directory (the manifest's paths are relative to it).
+ */
+export function synthToDir(config: OrgConfig, outdir: string): void {
+  // the working directory is part of the key: the local backend's state path is below it
+  const files = cachedSynth({ outdirOf: config, cwd: process.cwd() }, () => {
+    const { App } = require('cdktf') as typeof import('cdktf');
+    const { buildApp } = require('../app') as typeof import('../app');
+    buildApp(config, new App({ outdir })).app.synth();
+    const read: [string, string][] = [];
+    const walk = (rel: string) => {
+      for (const e of readdirSync(path.join(outdir, rel), { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(rel, e.name));
+        else read.push([path.join(rel, e.name), readFileSync(path.join(outdir, rel, e.name), 'utf8')]);
+      }
+    };
+    walk('');
+    return read;
+  });
+  for (const [file, text] of files) {
+    mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
+    writeFileSync(path.join(outdir, file), text);
+  }
 }
 
 /** Every resource of a type in a stack's JSON, as [construct-derived name, body] pairs. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -68,6 +68,17 @@ function keepDropRun() {
   return keepDrop;
 }
 
+const FULL = 'config/examples/full.yaml';
+/** One run of config/examples/full.yaml in parallel workers, as large organizations synthesize. */
+let full: { out: string; run: ReturnType<typeof runMain> } | undefined;
+function fullRun() {
+  if (!full) {
+    const out = scratch();
+    full = { out, run: runMain(readFileSync(FULL, 'utf8'), out, { ORG_GUARD_SYNTH_WORKERS: '2' }) };
+  }
+  return full;
+}
+
 describe('main', () => {
   test('synthesizes the bundled example by default, without loading what cdktf loads for assets', () => {
     const { out, run, modules } = bundledRun();
@@ -94,15 +105,14 @@ describe('main', () => {
   test('a stack no longer in the config: gone; under the cdktf CLI an empty folder is left for the CLI to delete', () => {
     // cdktf-cli 0.21 (@cdktf/cli-core synth-stack.js) lists stacks/* before the app runs and rmSync()s the
     // ones the app no longer has, without `force`: a folder already gone fails the command with ENOENT.
-    for (const cli of [false, true]) {
+    for (const cli of [true, false]) {
       const env = cli ? { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' } : {};
-      let out: string;
+      expect(keepDropRun().run.status).toBe(0);
+      let out = keepDropRun().out;
       if (cli) {
+        // the same first synth, as the CLI would have left it (the run without the CLI below removes drop from the original)
         out = scratch();
-        expect(runMain(stringify(keepAndDrop()), out, env).status).toBe(0);
-      } else {
-        ({ out } = keepDropRun());
-        expect(keepDropRun().run.status).toBe(0);
+        cpSync(keepDropRun().out, out, { recursive: true });
       }
       const fewer = minimalInput();
       fewer.accounts.members = [{ name: 'keep', id: '555555555555' }];
@@ -116,13 +126,10 @@ describe('main', () => {
     }
   });
 
-  test('Terraform is asked for its version once per synth, and not at all when the npm script already checked', () => {
+  test('Terraform is asked for its version once per synth', () => {
     // the bundled example has import blocks (organization, detectors): cdktf checks Terraform >= 1.5 for them
     expect(bundledRun().run.status).toBe(0);
     expect(bundledRun().terraformCalls).toEqual(['version -json']);
-    const terraform = terraformSpy();
-    expect(runMain(null, scratch(), { PATH: terraform.PATH, ORG_GUARD_TERRAFORM_VERSION: '1.11.4' }).status).toBe(0);
-    expect(existsSync(terraform.log)).toBe(false);
   });
 
   test('a bad config exits non-zero, lists every problem with its path, and writes nothing', () => {
@@ -190,7 +197,7 @@ describe('main', () => {
     expect(readdirSync(parallel).filter((f) => f.startsWith('manifest'))).toEqual(['manifest.json']);
   });
 
-  test('onboarding a member re-synthesizes into exactly one new stack folder; the other stacks keep their files', () => {
+  test('onboarding a member re-synthesizes into exactly one new stack folder; the other stacks keep their files; no Terraform call when the npm script checked it', () => {
     const input = minimalInput();
     input.accounts.members = [{ name: 'alpha', id: '555555555555' }, { name: 'beta', id: '666666666666' }];
     const out = scratch();
@@ -202,24 +209,43 @@ describe('main', () => {
     expect(same.stdout).toMatch(/wrote 5 stacks to .*: log-archive, management, security, alpha, beta \(all unchanged since the last synth\)\n/);
     expect(files(out)).toEqual(before);
     input.accounts.members.push({ name: 'gamma', id: '777777777777' });
-    const onboard = runMain(stringify(input), out);
+    // as the npm scripts run it, which checked Terraform already: the rebuilt core stacks have import blocks
+    // (organization, detectors), and still no Terraform call
+    const terraform = terraformSpy();
+    const onboard = runMain(stringify(input), out, { PATH: terraform.PATH, ORG_GUARD_TERRAFORM_VERSION: '1.11.4' });
     expect(onboard.status).toBe(0);
+    expect(existsSync(terraform.log)).toBe(false);
     expect(onboard.stdout).toMatch(/wrote 6 stacks to .*: log-archive, management, security, alpha, beta, gamma \(5 unchanged since the last synth\)\n/);
     const after = files(out);
     expect(Object.keys(after).filter((s) => after[s] !== before[s])).toEqual(['gamma']);
   });
 
-  test('the cdktf fast paths write byte for byte what cdktf itself writes (ORG_GUARD_CDKTF_DEFAULTS=1), for the full example', () => {
-    const config = readFileSync('config/examples/full.yaml', 'utf8');
-    const tuned = scratch();
+  test('the cdktf fast paths, in parallel workers, write byte for byte what cdktf itself writes (ORG_GUARD_CDKTF_DEFAULTS=1), for the full example', () => {
+    const tuned = fullRun().out;
+    expect(fullRun().run.status).toBe(0);
     const plain = scratch();
-    expect(runMain(config, tuned).status).toBe(0);
-    expect(runMain(config, plain, { ORG_GUARD_CDKTF_DEFAULTS: '1' }).status).toBe(0);
+    expect(runMain(readFileSync(FULL, 'utf8'), plain, { ORG_GUARD_CDKTF_DEFAULTS: '1', ORG_GUARD_SYNTH_WORKERS: '1' }).status).toBe(0);
     const stacks = readdirSync(path.join(plain, 'stacks')).sort();
     expect(readdirSync(path.join(tuned, 'stacks')).sort()).toEqual(stacks);
     for (const file of ['manifest.json', ...stacks.map((s) => path.join('stacks', s, 'cdk.tf.json'))]) {
       expect(readFileSync(path.join(tuned, file), 'utf8')).toBe(readFileSync(path.join(plain, file), 'utf8'));
     }
+  });
+
+  // Issue 15 items 3-6: every 2025 security feature reaches the written stacks of the full example.
+  test('the full example synthesizes through dist/main.js with the 2025 security features', () => {
+    const { out, run } = fullRun();
+    expect(run.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))).toEqual([]);
+    expect(run.status).toBe(0);
+    const stack = (name: string) => JSON.parse(readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    const sec = stack('security').resource;
+    const policy = Object.values(sec.aws_securityhub_configuration_policy)[0] as any;
+    expect(policy.configuration_policy.enabled_standard_arns).toContain('arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/5.0.0');
+    expect(policy.configuration_policy.security_controls_configuration.security_control_custom_parameter.length).toBeGreaterThan(0);
+    expect(Object.keys(sec.aws_securityhub_automation_rule)).toHaveLength(2);
+    expect(Object.values(sec.aws_accessanalyzer_analyzer).map((a: any) => a.type)).toContain('ORGANIZATION_INTERNAL_ACCESS');
+    expect(Object.values(sec.aws_inspector2_organization_configuration).every((c: any) => c.auto_enable.code_repository === true)).toBe(true);
+    expect(Object.keys(stack('workload-prod').resource.aws_guardduty_malware_protection_plan)).toHaveLength(1);
   });
 
   test('a synth worker that runs out of memory says which setting to raise', () => {

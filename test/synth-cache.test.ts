@@ -1,14 +1,20 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { configOf, minimalInput, synthOrg } from './helpers';
-import { SYNTH_CACHE_ENV, cachedSynth } from './synth-cache';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { configOf, minimalInput, synthOrg, synthToDir } from './helpers';
+import { SYNTH_CACHE_ENV, SYNTH_REUSE_ENV, cachedSynth, codeKey, createSynthCache, removeSynthCache, synthCacheRoot, synthCodeFiles } from './synth-cache';
 
-// The run's synth cache (test/synth-cache.ts) must never let one test see another's changes or a stale result.
+const ROOT = path.join(__dirname, '..');
+
+// The synth cache of the test runs (test/synth-cache.ts) must never let one test see another's changes or a
+// result of other code.
 describe('synth cache of the test run', () => {
   const dir = process.env[SYNTH_CACHE_ENV]!;
 
-  test('the workers get the run\'s cache folder from jest globalSetup', () => {
+  test('the workers get the cache folder of the current code from jest globalSetup', () => {
     expect(dir).toBeTruthy();
     expect(existsSync(dir)).toBe(true);
+    if (process.env[SYNTH_REUSE_ENV] !== '0') expect(dir).toBe(path.join(synthCacheRoot(), codeKey()));
   });
 
   test('a config is synthesized once; every read is a fresh copy, so a test may change what it got', () => {
@@ -24,6 +30,34 @@ describe('synth cache of the test run', () => {
     // a different config is a different entry
     input.accounts.members[0].id = '999999999998';
     expect(synthOrg(configOf(input))['cache-probe']).not.toEqual(second['cache-probe']);
+  });
+
+  test('an output directory is written once by cdktf; the next one is the same files, from the cache', () => {
+    const input = minimalInput();
+    input.accounts.members = [{ name: 'dir-probe', id: '999999999997' }];
+    const files = (dir: string): Record<string, string> => {
+      const out: Record<string, string> = {};
+      const walk = (rel: string) => {
+        for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(rel, e.name));
+          else out[path.join(rel, e.name)] = readFileSync(path.join(dir, rel, e.name), 'utf8');
+        }
+      };
+      walk('');
+      return out;
+    };
+    const first = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-')), 'cdktf.out');
+    synthToDir(configOf(input), first);
+    const entries = readdirSync(dir).length;
+    const second = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-')), 'cdktf.out');
+    synthToDir(configOf(input), second);
+    expect(readdirSync(dir)).toHaveLength(entries);
+    expect(Object.keys(files(first)).sort()).toEqual(['manifest.json', ...['dir-probe', 'log-archive', 'management', 'security'].map((s) => path.join('stacks', s, 'cdk.tf.json'))]);
+    expect(files(second)).toEqual(files(first));
+    // the stacks synthOrg gives for the config, with the construct metadata ("//") the App writes and Testing leaves out
+    const withoutMetadata = (text: string) => JSON.parse(text, (k, v) => (k === '//' ? undefined : v));
+    expect(withoutMetadata(files(second)[path.join('stacks', 'dir-probe', 'cdk.tf.json')])).toEqual(synthOrg(configOf(input))['dir-probe']);
+    for (const d of [first, second]) rmSync(path.dirname(d), { recursive: true, force: true });
   });
 
   test('a synth that throws is not cached: it runs (and throws) every time', () => {
@@ -48,5 +82,114 @@ describe('synth cache of the test run', () => {
     cachedSynth(config, mutating);
     config.n = 0;
     expect(cachedSynth(config, mutating)).toBe(2);
+  });
+
+  test('a synth whose folder went away (another run with other code pruned it) still returns its result', () => {
+    const gone = mkdtempSync(path.join(tmpdir(), 'org-guard-synth-gone-'));
+    rmSync(gone, { recursive: true });
+    const saved = process.env[SYNTH_CACHE_ENV];
+    process.env[SYNTH_CACHE_ENV] = gone;
+    try {
+      expect(cachedSynth({ probe: 'gone' }, () => 42)).toBe(42);
+    } finally {
+      process.env[SYNTH_CACHE_ENV] = saved;
+    }
+  });
+});
+
+describe('the code key: results are reused only by the synth code that wrote them', () => {
+  // A small project: the helpers that synthesize reach the app, a stack, a module and a side-effect import;
+  // a tool, a test file, a config example, notes, an install, a build and an output are beside them.
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'org-guard-codekey-'));
+    for (const [file, text] of Object.entries({
+      'test/helpers.ts': "import { buildApp } from '../app';\nexport const synth = () => buildApp();\n",
+      'app.ts': "import './side-effect';\nimport type { X } from './config/schema';\nexport const buildApp = () => (require('./stacks/member') as any).MemberStack;\n",
+      'side-effect.ts': 'export {};\n',
+      'config/schema.ts': 'export type X = 1;\n',
+      'stacks/member.ts': "import { g } from '../modules/guardduty';\nexport const MemberStack = g;\n",
+      'modules/guardduty.ts': 'export const g = 1;\n',
+      'tools/report.ts': "import { g } from '../modules/guardduty';\nexport const r = g;\n",
+      'config/examples/full.yaml': 'organization: {}\n',
+      'test/app.test.ts': "test('x', () => {});\n",
+      'README.md': '# notes\n',
+      'jest.config.js': 'module.exports = {};\n',
+      'package-lock.json': '{"lockfileVersion":3}\n',
+      'node_modules/.package-lock.json': '{"packages":{"node_modules/cdktf":{"version":"0.21.0"}}}\n',
+      'node_modules/cdktf/index.js': 'module.exports = 1;\n',
+      'dist/app.js': 'exports.a = 1;\n',
+      'cdktf.out/manifest.json': '{}\n',
+    })) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    }
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('changes with every file a synth reaches through imports, the jest config, the lockfile or the installed packages', () => {
+    const before = codeKey(root);
+    const reached = ['test/helpers.ts', 'app.ts', 'side-effect.ts', 'config/schema.ts', 'stacks/member.ts', 'modules/guardduty.ts', 'jest.config.js', 'package-lock.json', 'node_modules/.package-lock.json'];
+    for (const file of reached) {
+      const copy = mkdtempSync(path.join(tmpdir(), 'org-guard-codekey-'));
+      cpSync(root, copy, { recursive: true });
+      writeFileSync(path.join(copy, file), `${readFileSync(path.join(copy, file), 'utf8')}// changed\n`);
+      expect([file, codeKey(copy)]).not.toEqual([file, before]);
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // a new file the app starts to import counts too
+    writeFileSync(path.join(root, 'stacks', 'extra.ts'), 'export {};\n');
+    expect(codeKey(root)).toBe(before);
+    writeFileSync(path.join(root, 'app.ts'), `${readFileSync(path.join(root, 'app.ts'), 'utf8')}export * from './stacks/extra';\n`);
+    const withImport = codeKey(root);
+    expect(withImport).not.toBe(before);
+    writeFileSync(path.join(root, 'stacks', 'extra.ts'), 'export const e = 1;\n');
+    expect(codeKey(root)).not.toBe(withImport);
+  });
+
+  test('does not change with a tool the synth does not import, a test file, a config example, notes, the build or the output', () => {
+    const before = codeKey(root);
+    for (const file of ['tools/report.ts', 'test/app.test.ts', 'config/examples/full.yaml', 'README.md', 'dist/app.js', 'cdktf.out/manifest.json', 'node_modules/cdktf/index.js']) {
+      writeFileSync(path.join(root, file), `${file} changed\n`);
+    }
+    expect(codeKey(root)).toBe(before);
+  });
+
+  test('the real project: the helpers reach the app, every stack, module and config section; tools only where the app imports them', () => {
+    const files = synthCodeFiles();
+    const under = (dir: string) => readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+    expect(files).toEqual(expect.arrayContaining([
+      'app.ts', 'cdktf-tuning.ts', 'test/helpers.ts', 'test/cdktf-tuned.ts', 'package-lock.json', 'config/schema.ts',
+      ...under('stacks'), ...under('modules').filter((f) => !f.endsWith('.d.ts')), ...under('config/sections'),
+      'tools/verify/calls.ts', // modules/verify-role.ts imports it
+    ]));
+    expect(files.filter((f) => f.endsWith('.test.ts') || /^tools\/(report|plan-review|addresses|bench)\//.test(f) || f === 'main.ts')).toEqual([]);
+    expect(codeKey()).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('globalSetup takes the folder of the current code and removes the folders of other code', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const first = createSynthCache(env, root);
+    expect(first).toBe(path.join(synthCacheRoot(root), codeKey(root)));
+    expect(env[SYNTH_CACHE_ENV]).toBe(first);
+    writeFileSync(path.join(first, 'result.json'), '[]');
+    removeSynthCache(env);
+    expect(existsSync(path.join(first, 'result.json'))).toBe(true); // kept for the next run of the same code
+    expect(createSynthCache({}, root)).toBe(first);
+
+    writeFileSync(path.join(root, 'app.ts'), 'export const a = 2;\n');
+    const second = createSynthCache({}, root);
+    expect(second).not.toBe(first);
+    expect(readdirSync(synthCacheRoot(root))).toEqual([path.basename(second)]);
+  });
+
+  test('ORG_GUARD_TEST_SYNTH_REUSE=0: a folder for the run only, removed at its end', () => {
+    const env: NodeJS.ProcessEnv = { [SYNTH_REUSE_ENV]: '0' };
+    const dir = createSynthCache(env, root);
+    expect(dir.startsWith(tmpdir())).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(synthCacheRoot(root))).toBe(false);
+    removeSynthCache(env);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { parseDocument } from 'yaml';
-import { buildApp } from '../app';
-import { configOf, minimalInput } from './helpers';
+import { configOf, minimalInput, synthToDir } from './helpers';
 
 // Runs the workflow's own step scripts (as GitHub runs `shell: bash`: bash -eo pipefail) on real synthesized
 // outputs, with a stand-in `terraform` on PATH that records what it was asked to do: which stacks a pull
@@ -76,7 +74,7 @@ function runStep(cwd: string, script: string, env: Record<string, string>): Run 
 
 function synth(name: string, input: Record<string, any>): string {
   const outdir = path.join(work, `${name}.out`);
-  buildApp(configOf(input), new App({ outdir })).app.synth();
+  synthToDir(configOf(input), outdir);
   return outdir;
 }
 

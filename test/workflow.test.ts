@@ -2,13 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { parseDocument } from 'yaml';
-import { buildApp } from '../app';
 import { DEFAULT_CONFIG_PATH, parseConfig } from '../config/load';
 import { planConfig } from '../tools/plan-review/plan-config';
 import { stackOrder } from '../tools/plan-review/stacks';
-import { configOf, minimalInput } from './helpers';
+import { configOf, minimalInput, synthToDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const WORKFLOW = path.join(ROOT, '.github/workflows/org-guard.yml');
@@ -255,7 +253,7 @@ describe('the stack list the workflow fans out over', () => {
     const input = minimalInput();
     input.accounts.members.push({ name: 'workload-dev', id: '555555555555' });
     const outdir = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-manifest-')), 'cdktf.out');
-    buildApp(configOf(input), new App({ outdir })).app.synth();
+    synthToDir(configOf(input), outdir);
     const order = stackOrder(JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')));
     expect(order.core).toEqual(['log-archive', 'management', 'security']);
     expect(order.leaves.sort()).toEqual(['workload-dev', 'workload-prod']);

@@ -97,6 +97,33 @@ describe('cdktf CLI preload: the modules of `cdktf convert` load on first use', 
     expect(JSON.parse(run.stdout).after).toBeGreaterThan(0);
   });
 
+  // tools/cdktf.ts starts the CLI with --no-validate-asm: its terminal UI (ink) lays out with yoga, compiled to
+  // asm.js, which V8 otherwise validates and compiles ahead of time on every start. asm.js is JavaScript, so
+  // run as such it must lay out exactly the same boxes (test/cli.test.ts checks the flag reaches the CLI).
+  test('yoga, the CLI\'s layout engine, lays out as plain JavaScript exactly as validated asm.js', () => {
+    const script = `
+      const yoga = require('yoga-layout-prebuilt');
+      const root = yoga.Node.create();
+      root.setWidth(80); root.setFlexDirection(yoga.FLEX_DIRECTION_ROW); root.setPadding(yoga.EDGE_LEFT, 2);
+      const kids = [10, 0, 25].map((w, i) => {
+        const n = yoga.Node.create();
+        if (w) n.setWidth(w); else n.setFlexGrow(1);
+        n.setHeight(i + 1); n.setMargin(yoga.EDGE_RIGHT, 1); root.insertChild(n, i);
+        return n;
+      });
+      root.calculateLayout(yoga.UNDEFINED, yoga.UNDEFINED, yoga.DIRECTION_LTR);
+      console.log(JSON.stringify([root, ...kids].map((n) => n.getComputedLayout())));
+    `;
+    const layout = (flags: string[]) => {
+      const run = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(run.stderr).toBe('');
+      return JSON.parse(run.stdout);
+    };
+    const validated = layout([]);
+    expect(validated[2]).toEqual({ left: 13, right: 1, top: 0, bottom: 0, width: 40, height: 2 }); // the flexible box takes the rest
+    expect(layout(['--no-validate-asm'])).toEqual(validated);
+  });
+
   test('installs itself only in the cdktf CLI process', () => {
     expect(isCdktfCli(['node', '/p/node_modules/cdktf-cli/bundle/bin/cdktf'])).toBe(true);
     expect(isCdktfCli(['node', 'C:\\p\\node_modules\\cdktf-cli\\bundle\\bin\\cdktf'])).toBe(true);

@@ -2,28 +2,28 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
 import { changedStacks, normalizedTerraform } from '../../tools/plan-review/changed-stacks';
-import { minimalInput } from '../helpers';
+import { configOf, minimalInput, synthToDir } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const work = mkdtempSync(path.join(tmpdir(), 'org-guard-changed-'));
 
 /**
- * Synthesizes a config through the compiled entry point `cdktf synth` runs (`npm test` builds dist/ first),
- * from its own working directory: in CI the base is synthesized in a second checkout, so paths differ.
+ * Synthesizes a config from its own working directory, as `cdktf synth` does in a checkout: in CI the base is
+ * synthesized in a second checkout, so the local state paths differ. (test/main.test.ts checks that the
+ * compiled entry point writes what cdktf writes.)
  */
 function synth(name: string, input: Record<string, any>): string {
   const dir = path.join(work, name);
   mkdirSync(dir);
-  writeFileSync(path.join(dir, 'org.yaml'), stringify(input));
   const outdir = path.join(dir, 'cdktf.out');
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-    cwd: dir,
-    env: { ...process.env, ORG_CONFIG: path.join(dir, 'org.yaml'), CDKTF_OUTDIR: outdir },
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`synth ${name} failed:\n${run.stderr}`);
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    synthToDir(configOf(input), outdir);
+  } finally {
+    process.chdir(cwd);
+  }
   return outdir;
 }
 

@@ -1,15 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
-import { buildApp } from '../../app';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load';
 import { CONTROLS } from '../../tools/report/controls';
 import { accountGroups, computeCoverage, readSynthesized, type Coverage } from '../../tools/report/coverage';
 import { renderHtml, renderMarkdown } from '../../tools/report/render';
 import { main } from '../../tools/report/main';
 import { accountsOf } from '../../tools/report/model';
-import { configOf, minimalInput, synthOrg } from '../helpers';
+import { configOf, minimalInput, synthOrg, synthToDir } from '../helpers';
 import { cell, coverageOf } from './report-helpers';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
@@ -20,7 +18,7 @@ const statusOf = (cov: Coverage, control: string, account: string, region: strin
 
 /** Writes a real cdktf output directory (manifest + stacks) for a config file. */
 function synthTo(configFile: string, outdir: string): void {
-  buildApp(loadConfig(configFile), new App({ outdir })).app.synth();
+  synthToDir(loadConfig(configFile), outdir);
 }
 
 describe('npm run report on the bundled example', () => {

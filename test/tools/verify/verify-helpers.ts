@@ -1,9 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
-import { buildApp } from '../../../app';
 import { loadConfig } from '../../../config/load';
+import { synthToDir } from '../../helpers';
 import type { OrgConfig } from '../../../config/schema';
 import { readSynthesized } from '../../../tools/report/coverage';
 import { intendedOf, type Intended } from '../../../tools/verify/compare';
@@ -26,7 +25,7 @@ export interface Synthesized {
 export function synthesize(configFile = FULL): Synthesized {
   const outdir = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-verify-test-')), 'cdktf.out');
   const config = loadConfig(configFile);
-  buildApp(config, new App({ outdir })).app.synth();
+  synthToDir(config, outdir);
   return { config, configFile, outdir, intended: () => intendedOf(config, readSynthesized(outdir)) };
 }
 
