@@ -8,7 +8,8 @@ module.exports = {
     '^cdktf$': '<rootDir>/test/cdktf-tuned.ts',
     '^archiver$': '<rootDir>/test/cdktf-archiver.ts',
   },
-  // A folder for the run's synthesized configs (test/synth-cache.ts): each is synthesized once per run.
+  // The folder of synthesized test configs for the current synth code (test/synth-cache.ts): each config is
+  // synthesized once, and reused by later runs until that code changes.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Jest's default on 2 cores is one worker; the synth-heavy suites are CPU-bound, so use every core.

@@ -358,7 +358,7 @@ describe('npm run synth|list|diff|deploy through the cdktf CLI', () => {
     expect(bare.terraformCalls.filter((l) => !l.startsWith('CHECKPOINT_DISABLE=1 ')).length).toBeGreaterThan(0);
     // ... and the CLI loads `cdktf convert`'s compiler modules, which the npm scripts defer (tools/cdktf-cli-preload.ts)
     expect(bare.cliModules).toMatch(/^list: [1-9]\d*\n$/);
-    // ... and V8 validates and compiles its asm.js layout engine ahead of time (tools/cdktf.ts passes --no-validate-asm)
+    // ... and starts the CLI without --no-validate-asm, so V8 validates and compiles its asm.js layout engine (tools/cdktf.ts)
     expect(bare.cliAsm).toBe('list: yoga loaded, asm.js validated\n');
 
     // what the npm scripts below do, from here on

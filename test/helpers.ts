@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load';
@@ -39,11 +40,12 @@ export interface TfJson {
 
 /**
  * Synthesizes every stack of the organization; returns each stack's Terraform JSON by name (a fresh copy:
- * tests may change it). A config already synthesized in this jest run is read back (test/synth-cache.ts).
+ * tests may change it). A config already synthesized by this code is read back (test/synth-cache.ts).
  */
 export function synthOrg(config: OrgConfig = configOf()): Record<string, TfJson> {
-  const pairs = cachedSynth(config, () => {
-    // Loaded on a miss only: a suite that reads the run's cached synth, or only parses configs, skips cdktf and the app.
+  // the working directory is part of the key: the local backend's state path is below it
+  const pairs = cachedSynth({ stacksOf: config, cwd: process.cwd() }, () => {
+    // Loaded on a miss only: a suite that reads cached results, or only parses configs, skips cdktf and the app.
     const { Testing } = require('cdktf') as typeof import('cdktf');
     const { buildApp } = require('../app') as typeof import('../app');
     const stacks = buildApp(config, Testing.app());
@@ -59,20 +61,25 @@ export function synthOrg(config: OrgConfig = configOf()): Record<string, TfJson>
  * not depend on the directory (the manifest's paths are relative to it).
  */
 export function synthToDir(config: OrgConfig, outdir: string): void {
-  // the working directory is part of the key: the local backend's state path is below it
   const files = cachedSynth({ outdirOf: config, cwd: process.cwd() }, () => {
     const { App } = require('cdktf') as typeof import('cdktf');
     const { buildApp } = require('../app') as typeof import('../app');
-    buildApp(config, new App({ outdir })).app.synth();
-    const read: [string, string][] = [];
-    const walk = (rel: string) => {
-      for (const e of readdirSync(path.join(outdir, rel), { withFileTypes: true })) {
-        if (e.isDirectory()) walk(path.join(rel, e.name));
-        else read.push([path.join(rel, e.name), readFileSync(path.join(outdir, rel, e.name), 'utf8')]);
-      }
-    };
-    walk('');
-    return read;
+    // into a folder of its own: what is recorded is exactly what the App wrote
+    const scratch = mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-'));
+    try {
+      buildApp(config, new App({ outdir: scratch })).app.synth();
+      const read: [string, string][] = [];
+      const walk = (rel: string) => {
+        for (const e of readdirSync(path.join(scratch, rel), { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(rel, e.name));
+          else read.push([path.join(rel, e.name), readFileSync(path.join(scratch, rel, e.name), 'utf8')]);
+        }
+      };
+      walk('');
+      return read;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
   for (const [file, text] of files) {
     mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });

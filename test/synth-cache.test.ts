@@ -1,8 +1,10 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { configOf, minimalInput, synthOrg, synthToDir } from './helpers';
-import { SYNTH_CACHE_ENV, SYNTH_REUSE_ENV, cachedSynth, codeKey, createSynthCache, removeSynthCache, synthCacheRoot, synthCodeFiles } from './synth-cache';
+import {
+  PRUNE_AFTER_MS, SYNTH_CACHE_ENV, SYNTH_REUSE_ENV, cachedSynth, codeKey, createSynthCache, removeSynthCache, synthCacheRoot, synthCodeFiles,
+} from './synth-cache';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -15,6 +17,7 @@ describe('synth cache of the test run', () => {
     expect(dir).toBeTruthy();
     expect(existsSync(dir)).toBe(true);
     if (process.env[SYNTH_REUSE_ENV] !== '0') expect(dir).toBe(path.join(synthCacheRoot(), codeKey()));
+    expect(readdirSync(dir)).toContain('code-files.json');
   });
 
   test('a config is synthesized once; every read is a fresh copy, so a test may change what it got', () => {
@@ -105,6 +108,7 @@ describe('the code key: results are reused only by the synth code that wrote the
     root = mkdtempSync(path.join(tmpdir(), 'org-guard-codekey-'));
     for (const [file, text] of Object.entries({
       'test/helpers.ts': "import { buildApp } from '../app';\nexport const synth = () => buildApp();\n",
+      'test/cdktf-tuned.ts': 'module.exports = {};\n',
       'app.ts': "import './side-effect';\nimport type { X } from './config/schema';\nexport const buildApp = () => (require('./stacks/member') as any).MemberStack;\n",
       'side-effect.ts': 'export {};\n',
       'config/schema.ts': 'export type X = 1;\n',
@@ -114,7 +118,7 @@ describe('the code key: results are reused only by the synth code that wrote the
       'config/examples/full.yaml': 'organization: {}\n',
       'test/app.test.ts': "test('x', () => {});\n",
       'README.md': '# notes\n',
-      'jest.config.js': 'module.exports = {};\n',
+      'jest.config.js': "module.exports = { moduleNameMapper: { '^cdktf$': '<rootDir>/test/cdktf-tuned.ts' } };\n",
       'package-lock.json': '{"lockfileVersion":3}\n',
       'node_modules/.package-lock.json': '{"packages":{"node_modules/cdktf":{"version":"0.21.0"}}}\n',
       'node_modules/cdktf/index.js': 'module.exports = 1;\n',
@@ -127,59 +131,98 @@ describe('the code key: results are reused only by the synth code that wrote the
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  test('changes with every file a synth reaches through imports, the jest config, the lockfile or the installed packages', () => {
-    const before = codeKey(root);
-    const reached = ['test/helpers.ts', 'app.ts', 'side-effect.ts', 'config/schema.ts', 'stacks/member.ts', 'modules/guardduty.ts', 'jest.config.js', 'package-lock.json', 'node_modules/.package-lock.json'];
-    for (const file of reached) {
-      const copy = mkdtempSync(path.join(tmpdir(), 'org-guard-codekey-'));
-      cpSync(root, copy, { recursive: true });
-      writeFileSync(path.join(copy, file), `${readFileSync(path.join(copy, file), 'utf8')}// changed\n`);
-      expect([file, codeKey(copy)]).not.toEqual([file, before]);
-      rmSync(copy, { recursive: true, force: true });
-    }
+  /** The key after `file` got one more line, and the key once it is back as it was. */
+  const keyWithEdit = (file: string, env: NodeJS.ProcessEnv = {}) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    writeFileSync(path.join(root, file), `${text}// changed\n`);
+    const edited = codeKey(root, undefined, env);
+    writeFileSync(path.join(root, file), text);
+    return edited;
+  };
+
+  test('reaches the helpers\' imports, their imports, side-effect and type-only imports, and jest\'s mapped modules', () => {
+    expect(synthCodeFiles(root)).toEqual([
+      'app.ts', 'config/schema.ts', 'jest.config.js', 'modules/guardduty.ts', 'node_modules/.package-lock.json', 'package-lock.json',
+      'side-effect.ts', 'stacks/member.ts', 'test/cdktf-tuned.ts', 'test/helpers.ts',
+    ]);
+  });
+
+  test('changes with every file a synth reaches and with the installed packages; back as it was, back to the same key', () => {
+    const before = codeKey(root, undefined, {});
+    for (const file of synthCodeFiles(root)) expect([file, keyWithEdit(file)]).not.toEqual([file, before]);
+    expect(codeKey(root, undefined, {})).toBe(before);
     // a new file the app starts to import counts too
     writeFileSync(path.join(root, 'stacks', 'extra.ts'), 'export {};\n');
-    expect(codeKey(root)).toBe(before);
+    expect(codeKey(root, undefined, {})).toBe(before);
     writeFileSync(path.join(root, 'app.ts'), `${readFileSync(path.join(root, 'app.ts'), 'utf8')}export * from './stacks/extra';\n`);
-    const withImport = codeKey(root);
+    const withImport = codeKey(root, undefined, {});
     expect(withImport).not.toBe(before);
-    writeFileSync(path.join(root, 'stacks', 'extra.ts'), 'export const e = 1;\n');
-    expect(codeKey(root)).not.toBe(withImport);
+    expect(keyWithEdit('stacks/extra.ts')).not.toBe(withImport);
   });
 
   test('does not change with a tool the synth does not import, a test file, a config example, notes, the build or the output', () => {
-    const before = codeKey(root);
+    const before = codeKey(root, undefined, {});
     for (const file of ['tools/report.ts', 'test/app.test.ts', 'config/examples/full.yaml', 'README.md', 'dist/app.js', 'cdktf.out/manifest.json', 'node_modules/cdktf/index.js']) {
       writeFileSync(path.join(root, file), `${file} changed\n`);
     }
-    expect(codeKey(root)).toBe(before);
+    expect(codeKey(root, undefined, {})).toBe(before);
+  });
+
+  test('changes with the settings that change what synth writes; not with the cache\'s own', () => {
+    const key = (env: NodeJS.ProcessEnv) => codeKey(root, undefined, env);
+    const plain = key({ HOME: '/root' });
+    expect(key({ HOME: '/elsewhere' })).toBe(plain);
+    expect(key({ [SYNTH_CACHE_ENV]: '/tmp/x', [SYNTH_REUSE_ENV]: '1' })).toBe(plain);
+    for (const setting of ['ORG_GUARD_CDKTF_DEFAULTS', 'SYNTH_HCL_OUTPUT', 'CDKTF_CONTEXT_JSON', 'TERRAFORM_BINARY_NAME', 'PATH']) {
+      expect([setting, key({ [setting]: '1' })]).not.toEqual([setting, plain]);
+    }
   });
 
   test('the real project: the helpers reach the app, every stack, module and config section; tools only where the app imports them', () => {
     const files = synthCodeFiles();
-    const under = (dir: string) => readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+    const under = (dir: string) => readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(dir, f));
     expect(files).toEqual(expect.arrayContaining([
-      'app.ts', 'cdktf-tuning.ts', 'test/helpers.ts', 'test/cdktf-tuned.ts', 'package-lock.json', 'config/schema.ts',
-      ...under('stacks'), ...under('modules').filter((f) => !f.endsWith('.d.ts')), ...under('config/sections'),
+      'app.ts', 'cdktf-tuning.ts', 'test/helpers.ts', 'test/cdktf-tuned.ts', 'test/cdktf-archiver.ts', 'package-lock.json', 'config/schema.ts',
+      ...under('stacks'), ...under('modules'), ...under('config/sections'),
       'tools/verify/calls.ts', // modules/verify-role.ts imports it
     ]));
     expect(files.filter((f) => f.endsWith('.test.ts') || /^tools\/(report|plan-review|addresses|bench)\//.test(f) || f === 'main.ts')).toEqual([]);
-    expect(codeKey()).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  test('globalSetup takes the folder of the current code and removes the folders of other code', () => {
+  test('code edited while the tests run: results from then on are not kept under the key of the code before', () => {
     const env: NodeJS.ProcessEnv = {};
-    const first = createSynthCache(env, root);
-    expect(first).toBe(path.join(synthCacheRoot(root), codeKey(root)));
+    const dir = createSynthCache(env, root);
+    const saved = process.env[SYNTH_CACHE_ENV];
+    process.env[SYNTH_CACHE_ENV] = dir;
+    try {
+      expect(cachedSynth({ probe: 'before the edit' }, () => 1)).toBe(1);
+      const entries = readdirSync(dir).length;
+      writeFileSync(path.join(root, 'modules', 'guardduty.ts'), 'export const g = 2;\n');
+      expect(cachedSynth({ probe: 'after the edit' }, () => 2)).toBe(2);
+      expect(readdirSync(dir)).toHaveLength(entries); // not kept
+      expect(cachedSynth({ probe: 'after the edit' }, () => 3)).toBe(3); // synthesized again
+    } finally {
+      process.env[SYNTH_CACHE_ENV] = saved;
+    }
+  });
+
+  test('globalSetup takes the folder of the current code; folders of other code go once no run used them for a while', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const t0 = Date.now();
+    const first = createSynthCache(env, root, t0);
+    expect(first).toBe(path.join(synthCacheRoot(root), codeKey(root, undefined, env)));
     expect(env[SYNTH_CACHE_ENV]).toBe(first);
     writeFileSync(path.join(first, 'result.json'), '[]');
     removeSynthCache(env);
     expect(existsSync(path.join(first, 'result.json'))).toBe(true); // kept for the next run of the same code
-    expect(createSynthCache({}, root)).toBe(first);
+    expect(createSynthCache({}, root, t0)).toBe(first);
 
     writeFileSync(path.join(root, 'app.ts'), 'export const a = 2;\n');
-    const second = createSynthCache({}, root);
+    const second = createSynthCache({}, root, t0 + 1000);
     expect(second).not.toBe(first);
+    // a run of the other code may still be reading its folder
+    expect(readdirSync(synthCacheRoot(root)).sort()).toEqual([path.basename(first), path.basename(second)].sort());
+    createSynthCache({}, root, t0 + PRUNE_AFTER_MS + 2000);
     expect(readdirSync(synthCacheRoot(root))).toEqual([path.basename(second)]);
   });
 
@@ -187,7 +230,7 @@ describe('the code key: results are reused only by the synth code that wrote the
     const env: NodeJS.ProcessEnv = { [SYNTH_REUSE_ENV]: '0' };
     const dir = createSynthCache(env, root);
     expect(dir.startsWith(tmpdir())).toBe(true);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['code-files.json']);
     expect(existsSync(synthCacheRoot(root))).toBe(false);
     removeSynthCache(env);
     expect(existsSync(dir)).toBe(false);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { serialize } from 'node:v8';
@@ -9,9 +9,10 @@ import { serialize } from 'node:v8';
  * the bundled example, the full example), and each test file runs cdktf cold in its own module registry. The
  * first suite to synthesize a config writes its stacks' JSON into a folder named by a hash of the code a synth
  * runs; later suites, and later runs while that code is unchanged, read it. A change to any file a synth loads
- * (the app, its stacks, modules and config schema, the test helpers that run it) or to the installed packages
- * names another folder, so changed synth code is always synthesized; a change to a tool, a test file or the
- * notes is not synth code (and a test's config is part of its own key).
+ * (the app, its stacks, modules and config schema, the test helpers that run it), to the installed package
+ * versions (npm's lockfiles) or to a setting that changes what synth writes names another folder, so changed
+ * synth code is always synthesized; a change to a tool, a test file or the notes is not synth code (and a test's
+ * config is part of its own key). Packages patched in place are not seen: ORG_GUARD_TEST_SYNTH_REUSE=0.
  */
 export const SYNTH_CACHE_ENV = 'ORG_GUARD_TEST_SYNTH_CACHE';
 /** ORG_GUARD_TEST_SYNTH_REUSE=0: a folder for this run only, removed at its end (nothing read from earlier runs). */
@@ -21,12 +22,38 @@ const ROOT = path.join(__dirname, '..');
 
 /**
  * Where a cached synth starts: the helpers whose callbacks synthesize (test/helpers.ts), the modules jest maps
- * cdktf and archiver to, and the settings that decide how the TypeScript is compiled and which packages load.
+ * packages to (cdktf, archiver), and the settings that decide how the TypeScript is compiled and which packages load.
  */
-export const SYNTH_SEEDS = [
-  'test/helpers.ts', 'test/synth-cache.ts', 'test/cdktf-tuned.ts', 'test/cdktf-archiver.ts',
-  'jest.config.js', 'tsconfig.json', 'test/tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json',
-];
+export function synthSeeds(root = ROOT): string[] {
+  let mapped: string[] = [];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const config = require(path.join(root, 'jest.config.js')) as { moduleNameMapper?: Record<string, string> };
+    mapped = Object.values(config.moduleNameMapper ?? {}).map((target) => target.replace(/^<rootDir>\//, ''));
+  } catch {
+    // no jest config: nothing mapped
+  }
+  return [
+    'test/helpers.ts', 'test/synth-cache.ts', ...mapped,
+    'jest.config.js', 'tsconfig.json', 'test/tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json',
+  ];
+}
+
+/**
+ * Settings that change what a synth writes or checks: org-guard's own (ORG_GUARD_CDKTF_DEFAULTS turns the cdktf
+ * fast paths off), cdktf's (SYNTH_HCL_OUTPUT, CDKTF_CONTEXT_JSON, ...), Terraform's, and PATH (which terraform
+ * cdktf asks for its version). The cache's own settings are not among them.
+ */
+const SYNTH_SETTING = /^(ORG_GUARD_|CDKTF_|SYNTH_|TERRAFORM_|TF_|CHECKPOINT_)|^PATH$/;
+const settingsOf = (env: NodeJS.ProcessEnv) => Object.keys(env)
+  .filter((k) => SYNTH_SETTING.test(k) && k !== SYNTH_CACHE_ENV && k !== SYNTH_REUSE_ENV)
+  .sort()
+  .map((k) => `${k}=${env[k]}`);
+
+/** A folder of other code that no run has used for this long is removed by the next run's globalSetup. */
+export const PRUNE_AFTER_MS = 15 * 60 * 1000;
+/** The code files a folder's results came from, with their size and time of change when the run started. */
+const CODE_FILES = 'code-files.json';
 
 /** A relative module reference: `from '...'`, `import '...'`, `import('...')`, `require('...')` (type-only ones too). */
 const LOCAL_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g;
@@ -53,7 +80,7 @@ function localImports(root: string, file: string, text: string): string[] {
 }
 
 /** The seeds and every project file they reach through relative imports, sorted. */
-export function synthCodeFiles(root = ROOT, seeds: readonly string[] = SYNTH_SEEDS): string[] {
+export function synthCodeFiles(root = ROOT, seeds: readonly string[] = synthSeeds(root)): string[] {
   const reached = new Set<string>();
   const queue = seeds.filter((f) => existsSync(path.join(root, f)));
   while (queue.length > 0) {
@@ -67,13 +94,56 @@ export function synthCodeFiles(root = ROOT, seeds: readonly string[] = SYNTH_SEE
 
 /**
  * A hash of everything a cached synth can depend on: the seeds and every project file they reach (packages are
- * covered by the lockfiles), the Node version and the folders (the stacks' local state paths are absolute,
- * below the working directory).
+ * covered by the lockfiles), the settings that change what synth writes, the Node version and the folders (the
+ * stacks' local state paths are absolute, below the working directory).
  */
-export function codeKey(root = ROOT, seeds: readonly string[] = SYNTH_SEEDS): string {
+export function codeKey(root = ROOT, seeds: readonly string[] = synthSeeds(root), env: NodeJS.ProcessEnv = process.env): string {
   const hash = createHash('sha256').update(`${process.version}\0${path.resolve(root)}\0${process.cwd()}\0`);
+  for (const setting of settingsOf(env)) hash.update(`${setting}\0`);
   for (const file of synthCodeFiles(root, seeds)) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update('\0');
   return hash.digest('hex').slice(0, 32);
+}
+
+type Stamp = [file: string, size: number, changedMs: number];
+const stampOf = (root: string, file: string): Stamp => {
+  try {
+    const st = statSync(path.join(root, file));
+    return [file, st.size, st.mtimeMs];
+  } catch {
+    return [file, -1, 0]; // deleted since
+  }
+};
+
+interface CodeRecord {
+  root: string;
+  stamps: Stamp[];
+}
+const records = new Map<string, CodeRecord | undefined>();
+
+/** Records the code files as they are when a run chooses its folder. */
+function recordCode(dir: string, root: string, seeds: readonly string[]): void {
+  const record: CodeRecord = { root, stamps: synthCodeFiles(root, seeds).map((file) => stampOf(root, file)) };
+  writeFileSync(path.join(dir, CODE_FILES), JSON.stringify(record));
+}
+
+/**
+ * Whether the code files are as they were when the run chose its folder: a file edited while tests run would
+ * otherwise put the edited code's results under the key of the code before (and an undo brings that key back).
+ * A folder without its record (removed by another run) takes nothing.
+ */
+function codeUnchangedSinceStart(dir: string): boolean {
+  if (!records.has(dir)) {
+    try {
+      records.set(dir, JSON.parse(readFileSync(path.join(dir, CODE_FILES), 'utf8')) as CodeRecord);
+    } catch {
+      records.set(dir, undefined);
+    }
+  }
+  const record = records.get(dir);
+  return record !== undefined && record.stamps.every(([file, size, changedMs]) => {
+    const [, nowSize, nowMs] = stampOf(record.root, file);
+    return nowSize === size && nowMs === changedMs;
+  });
 }
 
 /** `synth(config)` once per config and code; errors are never cached, so a config that throws throws every time. */
@@ -85,17 +155,18 @@ export function cachedSynth<T>(config: unknown, synth: () => T): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
-    // not synthesized yet (or the folder was pruned by another run): synthesize
+    // not synthesized yet (or the folder was removed by another run): synthesize
   }
   const result = synth();
-  // Only a synth that left its config as it found it is a pure function of that config.
-  if (keyOf(config) === key) {
+  // Only a synth that left its config as it found it is a pure function of that config, and only one by the
+  // code the folder is named after.
+  if (keyOf(config) === key && codeUnchangedSinceStart(dir)) {
     const scratch = `${file}.${process.pid}`;
     try {
       writeFileSync(scratch, JSON.stringify(result));
       renameSync(scratch, file); // atomic: another worker never reads half a file
     } catch {
-      rmSync(scratch, { force: true }); // the folder went away: the result is still good, just not kept
+      rmSync(scratch, { force: true }); // a read-only or full disk: the result is still good, just not kept
     }
   }
   return result;
@@ -107,22 +178,30 @@ export function synthCacheRoot(root = ROOT): string {
 }
 
 /**
- * Chooses the run's folder (jest globalSetup): the current code's, with the folders of other code removed
- * (only the latest code's results are ever read again); with ORG_GUARD_TEST_SYNTH_REUSE=0, a fresh one.
+ * Chooses the run's folder (jest globalSetup): the current code's, marked as in use; folders of other code that
+ * no run used in the last PRUNE_AFTER_MS are removed (a run of other code may still be reading one, e.g. in
+ * another checkout or working directory). With ORG_GUARD_TEST_SYNTH_REUSE=0, a fresh folder for this run.
  */
-export function createSynthCache(env: NodeJS.ProcessEnv = process.env, root = ROOT): string {
+export function createSynthCache(env: NodeJS.ProcessEnv = process.env, root = ROOT, now = Date.now()): string {
+  const seeds = synthSeeds(root);
   if (env[SYNTH_REUSE_ENV] === '0') {
-    env[SYNTH_CACHE_ENV] = mkdtempSync(path.join(tmpdir(), 'org-guard-test-synth-'));
-    return env[SYNTH_CACHE_ENV]!;
+    const runOnly = mkdtempSync(path.join(tmpdir(), 'org-guard-test-synth-'));
+    recordCode(runOnly, root, seeds);
+    env[SYNTH_CACHE_ENV] = runOnly;
+    return runOnly;
   }
   const parent = synthCacheRoot(root);
-  const key = codeKey(root);
-  mkdirSync(path.join(parent, key), { recursive: true });
+  const key = codeKey(root, seeds, env);
+  const dir = path.join(parent, key);
+  mkdirSync(dir, { recursive: true });
+  recordCode(dir, root, seeds);
+  utimesSync(dir, new Date(now), new Date(now));
   for (const other of readdirSync(parent)) {
-    if (other !== key && /^[0-9a-f]{32}$/.test(other)) rmSync(path.join(parent, other), { recursive: true, force: true });
+    const folder = path.join(parent, other);
+    if (other !== key && /^[0-9a-f]{32}$/.test(other) && now - statSync(folder).mtimeMs > PRUNE_AFTER_MS) rmSync(folder, { recursive: true, force: true });
   }
-  env[SYNTH_CACHE_ENV] = path.join(parent, key);
-  return env[SYNTH_CACHE_ENV]!;
+  env[SYNTH_CACHE_ENV] = dir;
+  return dir;
 }
 
 /** jest globalTeardown: a run-only folder goes; the code's folder stays for the next run. */

@@ -28,7 +28,8 @@ beforeAll(() => {
   // cannot read (parseConfigFileWithSystem), with code after the exit that fails when it runs.
   const addDuringTsc = `if (process.env.ADD_DURING_TSC) require('fs').writeFileSync(process.env.ADD_DURING_TSC, 'console.log("late");\\n');`;
   // The real TypeScript (9 MB of JavaScript, about 0.3 s to compile in each of the 30-odd runs) comes from the
-  // project's code cache when the build has one: what is under test is the build step, not how TypeScript loads.
+  // project's code cache when the build has one: what is under test is the build step, not how TypeScript loads
+  // (without a build, or with a broken one, TypeScript loads as usual).
   const codeCache = `try { require(${JSON.stringify(path.join(ROOT, 'dist', 'compile-cache.js'))}).enableCompileCache(); } catch {}`;
   writeFileSync(path.join(ts, 'index.js'), [
     `const fs = require('fs');`,

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { App } from 'cdktf';
+import { buildApp } from '../../app';
 import { changedStacks, normalizedTerraform } from '../../tools/plan-review/changed-stacks';
-import { configOf, minimalInput, synthToDir } from '../helpers';
+import { configOf, minimalInput } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const work = mkdtempSync(path.join(tmpdir(), 'org-guard-changed-'));
@@ -20,7 +22,8 @@ function synth(name: string, input: Record<string, any>): string {
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    synthToDir(configOf(input), outdir);
+    // not through the test synth cache: its key would hold this run's temporary folder, never seen again
+    buildApp(configOf(input), new App({ outdir })).app.synth();
   } finally {
     process.chdir(cwd);
   }
