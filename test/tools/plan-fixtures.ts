@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../tools/plan-review/main';
+import { cachedSynth } from '../synth-cache';
 
 /**
  * Real Terraform plans, produced offline: `terraform_data` is built into Terraform, so `init` needs
@@ -27,6 +28,14 @@ function tf(dir: string, ...args: string[]): string {
 
 /** Applies `before` with local state, then plans `after`; returns `terraform show -json` of that plan. */
 export function realPlanJson(before: string | null, after: string, file = 'main.tf'): string {
+  // Terraform's answer for these files, kept like a synth result (test/synth-cache.ts) under the exact Terraform
+  // that gave it: four Terraform runs of about 0.1 s each, for every plan of every run, otherwise.
+  terraformVersion ??= tf(tmpdir(), 'version', '-json');
+  return cachedSynth({ terraformPlan: { terraform: terraformVersion, before, after, file } }, () => planWithTerraform(before, after, file));
+}
+let terraformVersion: string | undefined;
+
+function planWithTerraform(before: string | null, after: string, file: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'org-guard-plan-'));
   const write = (text: string) => writeFileSync(path.join(dir, file), text);
   if (before !== null) {

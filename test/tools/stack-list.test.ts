@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -8,6 +8,7 @@ import { buildApp } from '../../app';
 import { parseConfig } from '../../config/load';
 import { syntheticOrganization } from '../../tools/bench/generate';
 import { MAX_MATRIX_JOBS, shard, stackOrder, stackOutputs, type Shard } from '../../tools/plan-review/stacks';
+import { cachedSynth } from '../synth-cache';
 
 const ROOT = path.join(__dirname, '..', '..');
 const STACKS_JS = path.join(ROOT, 'dist/tools/plan-review/stacks.js');
@@ -21,9 +22,19 @@ function manifestDir(members: number): string {
   const outdir = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-stacklist-')), 'cdktf.out');
   const generated = parse(syntheticOrganization(members));
   generated.organization.regions = [generated.organization.homeRegion];
-  const { app } = buildApp(parseConfig(stringify(generated), 'generated.yaml'), new App({ outdir }));
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) app.manifest.forStack(stack);
-  app.manifest.writeToFile();
+  const config = parseConfig(stringify(generated), 'generated.yaml');
+  // built once while the synth code is unchanged (test/synth-cache.ts); the manifest's paths are relative to outdir
+  const manifest = cachedSynth({ manifestOf: config }, () => {
+    const scratch = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-stacklist-')), 'cdktf.out');
+    const { app } = buildApp(config, new App({ outdir: scratch }));
+    for (const stack of app.node.findAll().filter(TerraformStack.isStack)) app.manifest.forStack(stack);
+    app.manifest.writeToFile();
+    const text = readFileSync(path.join(scratch, 'manifest.json'), 'utf8');
+    rmSync(path.dirname(scratch), { recursive: true, force: true });
+    return text;
+  });
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(path.join(outdir, 'manifest.json'), manifest);
   return outdir;
 }
 
