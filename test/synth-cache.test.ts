@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { configOf, minimalInput, synthOrg, synthToDir } from './helpers';
 import {
-  PRUNE_AFTER_MS, SYNTH_CACHE_ENV, SYNTH_REUSE_ENV, cachedSynth, codeKey, createSynthCache, removeSynthCache, synthCacheRoot, synthCodeFiles,
+  PRUNE_AFTER_MS, SYNTH_CACHE_ENV, SYNTH_RECORD_ENV, SYNTH_REUSE_ENV, cachedSynth, codeKey, createSynthCache, removeSynthCache, synthCacheRoot, synthCodeFiles,
 } from './synth-cache';
 
 const ROOT = path.join(__dirname, '..');
@@ -17,7 +18,7 @@ describe('synth cache of the test run', () => {
     expect(dir).toBeTruthy();
     expect(existsSync(dir)).toBe(true);
     if (process.env[SYNTH_REUSE_ENV] !== '0') expect(dir).toBe(path.join(synthCacheRoot(), codeKey()));
-    expect(readdirSync(dir)).toContain('code-files.json');
+    expect(existsSync(process.env[SYNTH_RECORD_ENV]!)).toBe(true); // this run's record of its code files
   });
 
   test('a config is synthesized once; every read is a fresh copy, so a test may change what it got', () => {
@@ -60,6 +61,62 @@ describe('synth cache of the test run', () => {
     // the stacks synthOrg gives for the config, with the construct metadata ("//") the App writes and Testing leaves out
     const withoutMetadata = (text: string) => JSON.parse(text, (k, v) => (k === '//' ? undefined : v));
     expect(withoutMetadata(files(second)[path.join('stacks', 'dir-probe', 'cdk.tf.json')])).toEqual(synthOrg(configOf(input))['dir-probe']);
+    for (const d of [first, second]) rmSync(path.dirname(d), { recursive: true, force: true });
+  });
+
+  // Probes no earlier run can have kept: each run's own.
+  const unique = `${process.pid}-${Date.now()}`;
+  const uniqueOrg = () => {
+    const input = minimalInput();
+    input.organization.id = `o-${createHash('sha256').update(unique).digest('hex').slice(0, 10)}`;
+    return input;
+  };
+
+  test('a result is computed once and kept in an entry of the run\'s folder; a caller\'s own code is part of its key', () => {
+    let calls = 0;
+    const count = () => ++calls;
+    const entries = () => readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+    const before = new Set(entries());
+    expect(cachedSynth({ probe: unique }, count)).toBe(1);
+    expect(cachedSynth({ probe: unique }, count)).toBe(1);
+    expect(calls).toBe(1);
+    expect(entries().filter((f) => !before.has(f))).toHaveLength(1);
+
+    const builder = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-builder-')), 'fixture.ts');
+    writeFileSync(builder, 'export const v = 1;\n');
+    expect(cachedSynth({ probe: unique }, count, [builder])).toBe(2);
+    expect(cachedSynth({ probe: unique }, count, [builder])).toBe(2);
+    writeFileSync(builder, 'export const v = 2;\n');
+    expect(cachedSynth({ probe: unique }, count, [builder])).toBe(3);
+    rmSync(path.dirname(builder), { recursive: true, force: true });
+  });
+
+  test('the working directory is part of a result\'s key: the local state paths are below it', () => {
+    const config = configOf(uniqueOrg());
+    const statePath = (stacks: Record<string, any>) => stacks.security.terraform.backend.local.path as string;
+    const cwd = process.cwd();
+    const dirs = [0, 1].map(() => realpathSync(mkdtempSync(path.join(tmpdir(), 'org-guard-cwd-'))));
+    try {
+      const paths = dirs.map((d) => {
+        process.chdir(d);
+        return statePath(synthOrg(config));
+      });
+      expect(paths).toEqual(dirs.map((d) => path.join(d, 'terraform.security.tfstate')));
+    } finally {
+      process.chdir(cwd);
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  test('an output directory records only what the App wrote, not what was in the directory before', () => {
+    const config = configOf(uniqueOrg());
+    const first = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-')), 'cdktf.out');
+    mkdirSync(path.join(first, 'stacks', 'old-member'), { recursive: true });
+    writeFileSync(path.join(first, 'stacks', 'old-member', 'cdk.tf.json'), '{}');
+    synthToDir(config, first);
+    const second = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-')), 'cdktf.out');
+    synthToDir(config, second);
+    expect(readdirSync(path.join(second, 'stacks')).sort()).toEqual(['log-archive', 'management', 'security', 'workload-prod']);
     for (const d of [first, second]) rmSync(path.dirname(d), { recursive: true, force: true });
   });
 
@@ -173,7 +230,7 @@ describe('the code key: results are reused only by the synth code that wrote the
     const plain = key({ HOME: '/root' });
     expect(key({ HOME: '/elsewhere' })).toBe(plain);
     expect(key({ [SYNTH_CACHE_ENV]: '/tmp/x', [SYNTH_REUSE_ENV]: '1' })).toBe(plain);
-    for (const setting of ['ORG_GUARD_CDKTF_DEFAULTS', 'SYNTH_HCL_OUTPUT', 'CDKTF_CONTEXT_JSON', 'TERRAFORM_BINARY_NAME', 'PATH']) {
+    for (const setting of ['ORG_GUARD_CDKTF_DEFAULTS', 'SYNTH_HCL_OUTPUT', 'CDKTF_CONTEXT_JSON', 'TERRAFORM_BINARY_NAME', 'TF_CLI_CONFIG_FILE', 'CHECKPOINT_DISABLE', 'PATH']) {
       expect([setting, key({ [setting]: '1' })]).not.toEqual([setting, plain]);
     }
   });
@@ -192,8 +249,9 @@ describe('the code key: results are reused only by the synth code that wrote the
   test('code edited while the tests run: results from then on are not kept under the key of the code before', () => {
     const env: NodeJS.ProcessEnv = {};
     const dir = createSynthCache(env, root);
-    const saved = process.env[SYNTH_CACHE_ENV];
+    const saved = [process.env[SYNTH_CACHE_ENV], process.env[SYNTH_RECORD_ENV]];
     process.env[SYNTH_CACHE_ENV] = dir;
+    process.env[SYNTH_RECORD_ENV] = env[SYNTH_RECORD_ENV];
     try {
       expect(cachedSynth({ probe: 'before the edit' }, () => 1)).toBe(1);
       const entries = readdirSync(dir).length;
@@ -202,7 +260,7 @@ describe('the code key: results are reused only by the synth code that wrote the
       expect(readdirSync(dir)).toHaveLength(entries); // not kept
       expect(cachedSynth({ probe: 'after the edit' }, () => 3)).toBe(3); // synthesized again
     } finally {
-      process.env[SYNTH_CACHE_ENV] = saved;
+      [process.env[SYNTH_CACHE_ENV], process.env[SYNTH_RECORD_ENV]] = saved;
     }
   });
 
@@ -215,22 +273,32 @@ describe('the code key: results are reused only by the synth code that wrote the
     writeFileSync(path.join(first, 'result.json'), '[]');
     removeSynthCache(env);
     expect(existsSync(path.join(first, 'result.json'))).toBe(true); // kept for the next run of the same code
-    expect(createSynthCache({}, root, t0)).toBe(first);
+    expect(createSynthCache({}, root, t0 + 5000)).toBe(first);
+    expect(statSync(first).mtimeMs).toBe(t0 + 5000); // marked as in use by the run that took it
 
     writeFileSync(path.join(root, 'app.ts'), 'export const a = 2;\n');
-    const second = createSynthCache({}, root, t0 + 1000);
+    const second = createSynthCache({}, root, t0 + 6000);
     expect(second).not.toBe(first);
     // a run of the other code may still be reading its folder
     expect(readdirSync(synthCacheRoot(root)).sort()).toEqual([path.basename(first), path.basename(second)].sort());
-    createSynthCache({}, root, t0 + PRUNE_AFTER_MS + 2000);
+    createSynthCache({}, root, t0 + PRUNE_AFTER_MS + 7000);
     expect(readdirSync(synthCacheRoot(root))).toEqual([path.basename(second)]);
+  });
+
+  test('a cache folder that cannot be written: the run keeps its results for itself, in a folder of its own', () => {
+    writeFileSync(path.join(root, 'node_modules', '.cache'), 'a file where the folder would be');
+    const env: NodeJS.ProcessEnv = {};
+    const dir = createSynthCache(env, root);
+    expect(dir.startsWith(tmpdir())).toBe(true);
+    expect(existsSync(env[SYNTH_RECORD_ENV]!)).toBe(true);
+    removeSynthCache(env);
   });
 
   test('ORG_GUARD_TEST_SYNTH_REUSE=0: a folder for the run only, removed at its end', () => {
     const env: NodeJS.ProcessEnv = { [SYNTH_REUSE_ENV]: '0' };
     const dir = createSynthCache(env, root);
     expect(dir.startsWith(tmpdir())).toBe(true);
-    expect(readdirSync(dir)).toEqual(['code-files.json']);
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^run-\d+-\d+\.record$/)]);
     expect(existsSync(synthCacheRoot(root))).toBe(false);
     removeSynthCache(env);
     expect(existsSync(dir)).toBe(false);

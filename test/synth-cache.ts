@@ -17,6 +17,8 @@ import { serialize } from 'node:v8';
 export const SYNTH_CACHE_ENV = 'ORG_GUARD_TEST_SYNTH_CACHE';
 /** ORG_GUARD_TEST_SYNTH_REUSE=0: a folder for this run only, removed at its end (nothing read from earlier runs). */
 export const SYNTH_REUSE_ENV = 'ORG_GUARD_TEST_SYNTH_REUSE';
+/** The run's record of its code files (set by globalSetup for the workers). */
+export const SYNTH_RECORD_ENV = 'ORG_GUARD_TEST_SYNTH_RECORD';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -46,14 +48,12 @@ export function synthSeeds(root = ROOT): string[] {
  */
 const SYNTH_SETTING = /^(ORG_GUARD_|CDKTF_|SYNTH_|TERRAFORM_|TF_|CHECKPOINT_)|^PATH$/;
 const settingsOf = (env: NodeJS.ProcessEnv) => Object.keys(env)
-  .filter((k) => SYNTH_SETTING.test(k) && k !== SYNTH_CACHE_ENV && k !== SYNTH_REUSE_ENV)
+  .filter((k) => SYNTH_SETTING.test(k) && !k.startsWith('ORG_GUARD_TEST_SYNTH_'))
   .sort()
   .map((k) => `${k}=${env[k]}`);
 
 /** A folder of other code that no run has used for this long is removed by the next run's globalSetup. */
 export const PRUNE_AFTER_MS = 15 * 60 * 1000;
-/** The code files a folder's results came from, with their size and time of change when the run started. */
-const CODE_FILES = 'code-files.json';
 
 /** A relative module reference: `from '...'`, `import '...'`, `import('...')`, `require('...')` (type-only ones too). */
 const LOCAL_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g;
@@ -65,6 +65,17 @@ function keyOf(config: unknown): string | undefined {
   } catch {
     return undefined; // something v8 cannot serialize (a function): not cached
   }
+}
+
+/**
+ * An entry's name: the config's key, this process's working directory and settings (a test may change them
+ * after globalSetup), and the code of the caller's own synth (a fixture builder outside the app's imports).
+ */
+function entryOf(configKey: string, callerCode: readonly string[]): string {
+  const hash = createHash('sha256').update(`${configKey}\0${process.cwd()}\0`);
+  for (const setting of settingsOf(process.env)) hash.update(`${setting}\0`);
+  for (const file of callerCode) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
 }
 
 /** The project files a file imports by relative path, as Node and TypeScript resolve them. */
@@ -120,38 +131,37 @@ interface CodeRecord {
 }
 const records = new Map<string, CodeRecord | undefined>();
 
-/** Records the code files as they are when a run chooses its folder. */
-function recordCode(dir: string, root: string, seeds: readonly string[]): void {
-  const record: CodeRecord = { root, stamps: synthCodeFiles(root, seeds).map((file) => stampOf(root, file)) };
-  writeFileSync(path.join(dir, CODE_FILES), JSON.stringify(record));
-}
-
 /**
- * Whether the code files are as they were when the run chose its folder: a file edited while tests run would
+ * Whether the code files are as they were when this run chose its folder: a file edited while tests run would
  * otherwise put the edited code's results under the key of the code before (and an undo brings that key back).
- * A folder without its record (removed by another run) takes nothing.
+ * A run without its record (or a folder removed by another run) keeps nothing.
  */
-function codeUnchangedSinceStart(dir: string): boolean {
-  if (!records.has(dir)) {
+function codeUnchangedSinceStart(): boolean {
+  const file = process.env[SYNTH_RECORD_ENV];
+  if (!file) return false;
+  if (!records.has(file)) {
     try {
-      records.set(dir, JSON.parse(readFileSync(path.join(dir, CODE_FILES), 'utf8')) as CodeRecord);
+      records.set(file, JSON.parse(readFileSync(file, 'utf8')) as CodeRecord);
     } catch {
-      records.set(dir, undefined);
+      records.set(file, undefined);
     }
   }
-  const record = records.get(dir);
-  return record !== undefined && record.stamps.every(([file, size, changedMs]) => {
-    const [, nowSize, nowMs] = stampOf(record.root, file);
+  const record = records.get(file);
+  return record !== undefined && record.stamps.every(([name, size, changedMs]) => {
+    const [, nowSize, nowMs] = stampOf(record.root, name);
     return nowSize === size && nowMs === changedMs;
   });
 }
 
-/** `synth(config)` once per config and code; errors are never cached, so a config that throws throws every time. */
-export function cachedSynth<T>(config: unknown, synth: () => T): T {
+/**
+ * `synth(config)` once per config and code; errors are never cached, so a config that throws throws every time.
+ * `callerCode`: the files of a synth that is not the app's (a test's fixture builder), part of the entry's key.
+ */
+export function cachedSynth<T>(config: unknown, synth: () => T, callerCode: readonly string[] = []): T {
   const dir = process.env[SYNTH_CACHE_ENV];
-  const key = dir ? keyOf(config) : undefined;
-  if (!dir || !key) return synth();
-  const file = path.join(dir, `${key}.json`);
+  const configKey = dir ? keyOf(config) : undefined;
+  if (!dir || !configKey) return synth();
+  const file = path.join(dir, `${entryOf(configKey, callerCode)}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
@@ -159,8 +169,8 @@ export function cachedSynth<T>(config: unknown, synth: () => T): T {
   }
   const result = synth();
   // Only a synth that left its config as it found it is a pure function of that config, and only one by the
-  // code the folder is named after.
-  if (keyOf(config) === key && codeUnchangedSinceStart(dir)) {
+  // code the folder is named after. (A hit is a JSON copy; the caller's own result here is the object itself.)
+  if (keyOf(config) === configKey && codeUnchangedSinceStart()) {
     const scratch = `${file}.${process.pid}`;
     try {
       writeFileSync(scratch, JSON.stringify(result));
@@ -178,34 +188,60 @@ export function synthCacheRoot(root = ROOT): string {
 }
 
 /**
- * Chooses the run's folder (jest globalSetup): the current code's, marked as in use; folders of other code that
- * no run used in the last PRUNE_AFTER_MS are removed (a run of other code may still be reading one, e.g. in
- * another checkout or working directory). With ORG_GUARD_TEST_SYNTH_REUSE=0, a fresh folder for this run.
+ * The code key with the code files' stamps taken around it: a file that changes while it is hashed would be
+ * hashed as one version and stamped as another, so the pass is repeated until the files hold still.
+ */
+function stampedCodeKey(root: string, seeds: readonly string[], env: NodeJS.ProcessEnv): { key: string; record: CodeRecord } {
+  const stamps = () => synthCodeFiles(root, seeds).map((file) => stampOf(root, file));
+  for (let attempt = 0; ; attempt++) {
+    const before = stamps();
+    const key = codeKey(root, seeds, env);
+    if (JSON.stringify(stamps()) === JSON.stringify(before) || attempt === 4) return { key, record: { root, stamps: before } };
+  }
+}
+
+/**
+ * Chooses the run's folder (jest globalSetup): the current code's, marked as in use, with this run's record of
+ * its code files; folders of other code that no run used in the last PRUNE_AFTER_MS are removed (a run of other
+ * code may still be reading one, e.g. in another checkout or working directory). With
+ * ORG_GUARD_TEST_SYNTH_REUSE=0, or when the cache folder cannot be written, a fresh folder for this run.
  */
 export function createSynthCache(env: NodeJS.ProcessEnv = process.env, root = ROOT, now = Date.now()): string {
   const seeds = synthSeeds(root);
-  if (env[SYNTH_REUSE_ENV] === '0') {
-    const runOnly = mkdtempSync(path.join(tmpdir(), 'org-guard-test-synth-'));
-    recordCode(runOnly, root, seeds);
-    env[SYNTH_CACHE_ENV] = runOnly;
-    return runOnly;
-  }
+  const { key, record } = stampedCodeKey(root, seeds, env);
+  const use = (dir: string) => {
+    const recordFile = path.join(dir, `run-${process.pid}-${now}.record`);
+    writeFileSync(recordFile, JSON.stringify(record));
+    env[SYNTH_CACHE_ENV] = dir;
+    env[SYNTH_RECORD_ENV] = recordFile;
+    return dir;
+  };
+  const runOnly = () => use(mkdtempSync(path.join(tmpdir(), 'org-guard-test-synth-')));
+  if (env[SYNTH_REUSE_ENV] === '0') return runOnly();
   const parent = synthCacheRoot(root);
-  const key = codeKey(root, seeds, env);
   const dir = path.join(parent, key);
-  mkdirSync(dir, { recursive: true });
-  recordCode(dir, root, seeds);
-  utimesSync(dir, new Date(now), new Date(now));
+  try {
+    mkdirSync(dir, { recursive: true });
+    use(dir);
+    utimesSync(dir, new Date(now), new Date(now)); // after the record is written there: marks the folder as in use
+  } catch {
+    return runOnly(); // a read-only install or a full disk: this run's results are kept for this run only
+  }
   for (const other of readdirSync(parent)) {
     const folder = path.join(parent, other);
-    if (other !== key && /^[0-9a-f]{32}$/.test(other) && now - statSync(folder).mtimeMs > PRUNE_AFTER_MS) rmSync(folder, { recursive: true, force: true });
+    try {
+      if (other !== key && /^[0-9a-f]{32}$/.test(other) && now - statSync(folder).mtimeMs > PRUNE_AFTER_MS) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // another run removed it first
+    }
   }
-  env[SYNTH_CACHE_ENV] = dir;
   return dir;
 }
 
-/** jest globalTeardown: a run-only folder goes; the code's folder stays for the next run. */
+/** jest globalTeardown: a run-only folder goes; the code's folder stays for the next run, without this run's record. */
 export function removeSynthCache(env: NodeJS.ProcessEnv = process.env): void {
   const dir = env[SYNTH_CACHE_ENV];
+  const record = env[SYNTH_RECORD_ENV];
+  if (record) rmSync(record, { force: true });
   if (dir && env[SYNTH_REUSE_ENV] === '0') rmSync(dir, { recursive: true, force: true });
 }

@@ -31,7 +31,7 @@ export function realPlanJson(before: string | null, after: string, file = 'main.
   // Terraform's answer for these files, kept like a synth result (test/synth-cache.ts) under the exact Terraform
   // that gave it: four Terraform runs of about 0.1 s each, for every plan of every run, otherwise.
   terraformVersion ??= tf(tmpdir(), 'version', '-json');
-  return cachedSynth({ terraformPlan: { terraform: terraformVersion, before, after, file } }, () => planWithTerraform(before, after, file));
+  return cachedSynth({ terraformPlan: { terraform: terraformVersion, before, after, file } }, () => planWithTerraform(before, after, file), [__filename]);
 }
 let terraformVersion: string | undefined;
 

@@ -32,7 +32,7 @@ function manifestDir(members: number): string {
     const text = readFileSync(path.join(scratch, 'manifest.json'), 'utf8');
     rmSync(path.dirname(scratch), { recursive: true, force: true });
     return text;
-  });
+  }, [__filename]);
   mkdirSync(outdir, { recursive: true });
   writeFileSync(path.join(outdir, 'manifest.json'), manifest);
   return outdir;
