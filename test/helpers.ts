@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -43,8 +43,8 @@ export interface TfJson {
  * tests may change it). A config already synthesized by this code is read back (test/synth-cache.ts).
  */
 export function synthOrg(config: OrgConfig = configOf()): Record<string, TfJson> {
-  // the working directory is part of the key: the local backend's state path is below it
-  const pairs = cachedSynth({ stacksOf: config, cwd: process.cwd() }, () => {
+  // (the working directory is part of every entry's key: the local backend's state path is below it)
+  const pairs = cachedSynth({ stacksOf: config }, () => {
     // Loaded on a miss only: a suite that reads cached results, or only parses configs, skips cdktf and the app.
     const { Testing } = require('cdktf') as typeof import('cdktf');
     const { buildApp } = require('../app') as typeof import('../app');
@@ -61,30 +61,28 @@ export function synthOrg(config: OrgConfig = configOf()): Record<string, TfJson>
  * not depend on the directory (the manifest's paths are relative to it).
  */
 export function synthToDir(config: OrgConfig, outdir: string): void {
-  const files = cachedSynth({ outdirOf: config, cwd: process.cwd() }, () => {
+  const files = cachedSynth({ outdirOf: config }, () => {
     const { App } = require('cdktf') as typeof import('cdktf');
     const { buildApp } = require('../app') as typeof import('../app');
     // into a folder of its own: what is recorded is exactly what the App wrote
     const scratch = mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-'));
     try {
       buildApp(config, new App({ outdir: scratch })).app.synth();
-      const read: [string, string][] = [];
-      const walk = (rel: string) => {
-        for (const e of readdirSync(path.join(scratch, rel), { withFileTypes: true })) {
-          if (e.isDirectory()) walk(path.join(rel, e.name));
-          else read.push([path.join(rel, e.name), readFileSync(path.join(scratch, rel, e.name), 'utf8')]);
-        }
-      };
-      walk('');
-      return read;
+      return filesBelow(scratch);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
   });
-  for (const [file, text] of files) {
+  for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
     writeFileSync(path.join(outdir, file), text);
   }
+}
+
+/** Every file below a folder, by its path relative to the folder, with its text. */
+export function filesBelow(dir: string): Record<string, string> {
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(path.join(dir, f)).isFile()).sort();
+  return Object.fromEntries(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
 }
 
 /** Every resource of a type in a stack's JSON, as [construct-derived name, body] pairs. */

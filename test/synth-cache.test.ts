@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { configOf, minimalInput, synthOrg, synthToDir } from './helpers';
+import { configOf, filesBelow, minimalInput, synthOrg, synthToDir } from './helpers';
 import {
   PRUNE_AFTER_MS, SYNTH_CACHE_ENV, SYNTH_RECORD_ENV, SYNTH_REUSE_ENV, cachedSynth, codeKey, createSynthCache, removeSynthCache, synthCacheRoot, synthCodeFiles,
 } from './synth-cache';
@@ -47,17 +47,7 @@ describe('synth cache of the test run', () => {
   test('an output directory is written once by cdktf; the next one is the same files, from the cache', () => {
     const input = minimalInput();
     input.accounts.members = [{ name: 'dir-probe', id: '999999999997' }];
-    const files = (dir: string): Record<string, string> => {
-      const out: Record<string, string> = {};
-      const walk = (rel: string) => {
-        for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-          if (e.isDirectory()) walk(path.join(rel, e.name));
-          else out[path.join(rel, e.name)] = readFileSync(path.join(dir, rel, e.name), 'utf8');
-        }
-      };
-      walk('');
-      return out;
-    };
+    const files = filesBelow;
     const first = path.join(mkdtempSync(path.join(tmpdir(), 'org-guard-synth-dir-')), 'cdktf.out');
     synthToDir(configOf(input), first);
     const entries = readdirSync(dir).length;

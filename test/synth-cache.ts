@@ -109,9 +109,13 @@ export function synthCodeFiles(root = ROOT, seeds: readonly string[] = synthSeed
  * stacks' local state paths are absolute, below the working directory).
  */
 export function codeKey(root = ROOT, seeds: readonly string[] = synthSeeds(root), env: NodeJS.ProcessEnv = process.env): string {
+  return hashCode(root, synthCodeFiles(root, seeds), env);
+}
+
+function hashCode(root: string, files: readonly string[], env: NodeJS.ProcessEnv): string {
   const hash = createHash('sha256').update(`${process.version}\0${path.resolve(root)}\0${process.cwd()}\0`);
   for (const setting of settingsOf(env)) hash.update(`${setting}\0`);
-  for (const file of synthCodeFiles(root, seeds)) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update('\0');
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update('\0');
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -192,11 +196,13 @@ export function synthCacheRoot(root = ROOT): string {
  * hashed as one version and stamped as another, so the pass is repeated until the files hold still.
  */
 function stampedCodeKey(root: string, seeds: readonly string[], env: NodeJS.ProcessEnv): { key: string; record: CodeRecord } {
-  const stamps = () => synthCodeFiles(root, seeds).map((file) => stampOf(root, file));
   for (let attempt = 0; ; attempt++) {
+    // an edit that adds an import changes the importing file's stamp too: the next attempt walks again
+    const files = synthCodeFiles(root, seeds);
+    const stamps = () => JSON.stringify(files.map((file) => stampOf(root, file)));
     const before = stamps();
-    const key = codeKey(root, seeds, env);
-    if (JSON.stringify(stamps()) === JSON.stringify(before) || attempt === 4) return { key, record: { root, stamps: before } };
+    const key = hashCode(root, files, env);
+    if (stamps() === before || attempt === 4) return { key, record: { root, stamps: JSON.parse(before) as Stamp[] } };
   }
 }
 
